@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm test`: installs or names missing test peers, then runs every *.test.ts under src/ and test/
+// with Node's own test runner (Node 20's --test does not expand globs or find .ts files itself).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+const peers = spawnSync('bash', [join(root, 'scripts/ensure-peers.sh')], { stdio: 'inherit' });
+if (peers.status !== 0) process.exit(peers.status ?? 1);
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filter = process.argv.slice(2);
+const files = ['src', 'test']
+  .flatMap((d) => findTests(join(root, d)))
+  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const run = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+  { stdio: 'inherit', cwd: root },
+);
+process.exit(run.status ?? 1);

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './reader.ts';
+export * from './writer.ts';
+export * from './checksum.ts';
+export * from './hex.ts';
+export * from './ip-address.ts';
