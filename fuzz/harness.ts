@@ -89,7 +89,11 @@ export function mutate(input: Uint8Array, rand: () => number): Uint8Array {
 }
 
 /** Runs `iterations` mutated inputs through `target`; returns findings (non-WireError throws). */
-export function fuzzTarget(target: FuzzTarget, iterations: number, seed: number): { runs: number; findings: FuzzFinding[]; accepted: number } {
+export function fuzzTarget(
+  target: FuzzTarget,
+  iterations: number,
+  seed: number,
+): { runs: number; findings: FuzzFinding[]; accepted: number } {
   const rand = makeRng(seed);
   const seeds = target.seeds();
   if (seeds.length === 0) throw new Error(`fuzz target ${target.name} has no seeds`);
@@ -103,7 +107,11 @@ export function fuzzTarget(target: FuzzTarget, iterations: number, seed: number)
       accepted++;
     } catch (e) {
       if (!isWireError(e) && findings.length < 20) {
-        findings.push({ target: target.name, input: Buffer.from(input).toString('hex'), error: String((e as Error)?.stack ?? e) });
+        findings.push({
+          target: target.name,
+          input: Buffer.from(input).toString('hex'),
+          error: String((e as Error)?.stack ?? e),
+        });
       }
     }
   }

@@ -41,9 +41,15 @@ export class WireError extends Error {
     readonly layer: WireLayer,
     /** Byte offset from the start of the outermost buffer handed to the decoder. */
     readonly offset: number,
-    detail: string,
+    /** What was wrong, without the layer/code/offset prefix of `message`. */
+    readonly detail: string,
   ) {
     super(`${layer}: ${code} at offset ${offset}: ${detail}`);
+  }
+
+  /** The same error with its offset moved by `base` (for a decoder that ran on a sub-view). */
+  rebased(base: number): WireError {
+    return base === 0 ? this : new WireError(this.code, this.layer, this.offset + base, this.detail);
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { internetChecksum, ipv6PseudoSum, finishChecksum, onesSum } from './checksum.ts';
+import { finishChecksum, internetChecksum, ipv6PseudoSum, onesSum } from './checksum.ts';
 import { WireError } from './errors.ts';
 import { fromHex, toHex } from './hex.ts';
 import { Ipv4Address, Ipv6Address, prefixMatches } from './ip-address.ts';
@@ -23,7 +23,10 @@ test('Reader.sub cannot read past the declared length', () => {
   const r = Reader.of(fromHex('aabbccdd'), 'ike');
   const s = r.sub(2);
   assert.equal(s.u16(), 0xaabb);
-  assert.throws(() => s.u8(), (e: unknown) => e instanceof WireError && e.code === 'TRUNCATED' && e.offset === 2);
+  assert.throws(
+    () => s.u8(),
+    (e: unknown) => e instanceof WireError && e.code === 'TRUNCATED' && e.offset === 2,
+  );
   assert.equal(r.u16(), 0xccdd);
 });
 
@@ -32,7 +35,7 @@ test('Writer round-trips with Reader for any u8/u16/u32 sequence', () => {
     fc.property(fc.array(fc.tuple(fc.constantFrom(1, 2, 4), fc.nat())), (items) => {
       const n = items.reduce((a, [s]) => a + s, 0);
       const w = Writer.alloc(n);
-      for (const [s, v] of items) (s === 1 ? w.u8(v & 0xff) : s === 2 ? w.u16(v & 0xffff) : w.u32(v >>> 0));
+      for (const [s, v] of items) s === 1 ? w.u8(v & 0xff) : s === 2 ? w.u16(v & 0xffff) : w.u32(v >>> 0);
       const r = Reader.of(w.finish(), 'ipv4');
       for (const [s, v] of items) {
         const got = s === 1 ? r.u8() : s === 2 ? r.u16() : r.u32();
@@ -75,14 +78,16 @@ test('IPv6 text form is RFC 5952 canonical and round-trips', () => {
       assert.deepEqual(Ipv6Address.parse(a.toString()).bytes, a.bytes);
     }),
   );
-  for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7', 'g::', '1.2.3.4']) assert.equal(Ipv6Address.tryParse(bad), undefined);
+  for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7', 'g::', '1.2.3.4'])
+    assert.equal(Ipv6Address.tryParse(bad), undefined);
 });
 
 test('IPv4 addresses parse strictly and convert to numbers', () => {
   assert.equal(Ipv4Address.parse('192.0.2.1').toNumber(), 0xc0000201);
   assert.equal(Ipv4Address.fromNumber(0xc0000201).toString(), '192.0.2.1');
   assert.equal(JSON.stringify({ a: Ipv4Address.parse('10.0.0.1') }), '{"a":"10.0.0.1"}');
-  for (const bad of ['1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4.5', '']) assert.equal(Ipv4Address.tryParse(bad), undefined);
+  for (const bad of ['1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4.5', ''])
+    assert.equal(Ipv4Address.tryParse(bad), undefined);
 });
 
 test('prefix matching', () => {
@@ -95,6 +100,12 @@ test('prefix matching', () => {
 
 test('hex parsing rejects odd lengths and non-hex digits with WireError', () => {
   assert.equal(toHex(fromHex('0x de:ad be ef')), 'deadbeef');
-  assert.throws(() => fromHex('abc'), (e: unknown) => e instanceof WireError && e.code === 'BAD_LENGTH');
-  assert.throws(() => fromHex('zz'), (e: unknown) => e instanceof WireError && e.code === 'BAD_VALUE');
+  assert.throws(
+    () => fromHex('abc'),
+    (e: unknown) => e instanceof WireError && e.code === 'BAD_LENGTH',
+  );
+  assert.throws(
+    () => fromHex('zz'),
+    (e: unknown) => e instanceof WireError && e.code === 'BAD_VALUE',
+  );
 });

@@ -15,7 +15,10 @@ export type TsharkLayers = Record<string, unknown>;
  * UDP 4191 is not registered in Wireshark, so it is decoded as IPv6 (RFC 5555 vanilla encapsulation).
  * `--no-duplicate-keys` turns repeated fields into arrays so the JSON parses losslessly.
  */
-export async function tsharkDecode(packets: readonly Uint8Array[], extraArgs: readonly string[] = []): Promise<TsharkLayers[]> {
+export async function tsharkDecode(
+  packets: readonly Uint8Array[],
+  extraArgs: readonly string[] = [],
+): Promise<TsharkLayers[]> {
   const dir = mkdtempSync(join(tmpdir(), 'dsmip-tshark-'));
   try {
     const file = join(dir, 'in.pcap');
@@ -26,7 +29,8 @@ export async function tsharkDecode(packets: readonly Uint8Array[], extraArgs: re
       { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, WIRESHARK_CONFIG_DIR: dir } },
     );
     const parsed = JSON.parse(stdout) as { _source: { layers: TsharkLayers } }[];
-    if (parsed.length !== packets.length) throw new Error(`tshark returned ${parsed.length} of ${packets.length} packets`);
+    if (parsed.length !== packets.length)
+      throw new Error(`tshark returned ${parsed.length} of ${packets.length} packets`);
     return parsed.map((p) => p._source.layers);
   } finally {
     rmSync(dir, { recursive: true, force: true });

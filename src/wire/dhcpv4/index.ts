@@ -1,0 +1,3 @@
+export * from './constants.ts';
+export * from './message.ts';
+export * from './options.ts';

@@ -1,0 +1,3 @@
+export * from './dissect.ts';
+export * from './dissection.ts';
+export * from './link.ts';

@@ -1,0 +1,3 @@
+export * from './constants.ts';
+export * from './esp.ts';
+export * from './udp-encap.ts';

@@ -1,0 +1,82 @@
+/**
+ * Literal IKEv2 byte vectors written field by field from RFC 7296 §3 (and RFC 5903 §8.1 for the KE data),
+ * shared by the codec tests, the fuzz seeds and the benchmarks. Not used by the codec itself.
+ */
+import { fromHex } from '../../util/hex.ts';
+
+/** RFC 5903 §8.1 KEi payload (group 19, g^i = gix ‖ giy), verbatim: next payload 0, length 0x48. */
+export const RFC5903_KEI_PAYLOAD = fromHex(`
+  00000048 00130000 DAD0B653 94221CF9 B051E1FE CA5787D0 98DFE637 FC90B9EF
+  945D0C37 72581180 5271A046 1CDB8252 D61F1C45 6FA3E59A B1F45B33 ACCF5F58
+  389E0577 B8990BB3`);
+
+/** RFC 5903 §8.1 KEr payload. */
+export const RFC5903_KER_PAYLOAD = fromHex(`
+  00000048 00130000 D12DFB52 89C8D4F8 1208B702 70398C34 2296970A 0BCCB74C
+  736FC755 4494BF63 56FBF3CA 366CC23E 8157854C 13C58D6A AC23F046 ADA30F83
+  53E74F33 039872AB`);
+
+export const GIX_GIY = RFC5903_KEI_PAYLOAD.subarray(8);
+
+export const SAMPLE_SPI_I = fromHex('5f54bf6d8b48e6e1');
+export const SAMPLE_NONCE_I = fromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+export const SAMPLE_NATD_SRC = fromHex('a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4');
+export const SAMPLE_NATD_DST = fromHex('c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4');
+
+/**
+ * IKE_SA_INIT request: HDR, SAi1, KEi (RFC 5903 §8.1), Ni, N(NAT_DETECTION_SOURCE_IP),
+ * N(NAT_DETECTION_DESTINATION_IP). 240 bytes.
+ */
+export const IKE_SA_INIT_REQUEST = fromHex(`
+  5f54bf6d8b48e6e1 0000000000000000 21 20 22 08 00000000 000000f0
+  22 00 0030
+    00 00 002c 01 01 00 04
+      03 00 000c 01 00 000c 800e 0080
+      03 00 0008 02 00 0005
+      03 00 0008 03 00 000c
+      00 00 0008 04 00 0013
+  28 00 0048 0013 0000
+    DAD0B653 94221CF9 B051E1FE CA5787D0 98DFE637 FC90B9EF 945D0C37 72581180
+    5271A046 1CDB8252 D61F1C45 6FA3E59A B1F45B33 ACCF5F58 389E0577 B8990BB3
+  29 00 0024 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+  29 00 001c 00 00 4004 a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4
+  00 00 001c 00 00 4005 c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4`);
+
+/** Offsets into IKE_SA_INIT_REQUEST used by the malformed-input tests. */
+export const SA_INIT_OFFSETS = {
+  saPayload: 28,
+  proposal: 32,
+  transformCount: 39,
+  transform1: 40,
+  transform4: 68,
+  kePayload: 76,
+  noncePayload: 148,
+  natdSrc: 184,
+  natdDst: 212,
+} as const;
+
+/**
+ * First IKE_AUTH request contents (what goes inside SK) for a DSMIPv6 MN (RFC 5026 §5.3.1, RFC 4877 §7):
+ * IDi(FQDN "mn.example.com"), CP(CFG_REQUEST: INTERNAL_IP6_ADDRESS, MIP6_HOME_PREFIX, HOME_AGENT_ADDRESS,
+ * all empty), SAi2(ESP SPI c0ffee01: AES-GCM-16/128, ESN none), TSi(MH BU from 2001:db8::1),
+ * TSr(MH BA from 2001:db8::ff). The first payload type is 35 (IDi).
+ */
+export const IKE_AUTH_INNER_PAYLOADS = fromHex(`
+  2f 00 0016 02 000000 6d6e2e6578616d706c652e636f6d
+  21 00 0014 01 000000 0008 0000 0010 0000 0013 0000
+  2c 00 0024
+    00 00 0020 01 03 04 02 c0ffee01
+      03 00 000c 01 00 0014 800e 0080
+      00 00 0008 05 00 0000
+  2d 00 0030 01 000000
+    08 87 0028 0500 0500 20010db8000000000000000000000001 20010db8000000000000000000000001
+  00 00 0030 01 000000
+    08 87 0028 0600 0600 20010db80000000000000000000000ff 20010db80000000000000000000000ff`);
+
+/** CFG_REPLY for the request above: INTERNAL_IP6_ADDRESS 2001:db8:1::10/64, MIP6_HOME_PREFIX 2001:db8:1::/64
+ * for 3600 s, HOME_AGENT_ADDRESS 2001:db8::ff + 192.0.2.1 (payload without a following one). */
+export const CP_REPLY_PAYLOAD = fromHex(`
+  00 00 004e 02 000000
+    0008 0011 20010db8000100000000000000000010 40
+    0010 0015 00000e10 20010db8000100000000000000000000 40
+    0013 0014 20010db80000000000000000000000ff c0000201`);
