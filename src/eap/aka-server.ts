@@ -1,0 +1,304 @@
+/**
+ * The EAP-AKA server (RFC 4187) with its AuC, sans-I/O: `start()` gives the first EAP-Request, and
+ * `handleResponse(bytes)` takes each EAP-Response and gives the next Request, or EAP-Success / EAP-Failure.
+ * Randomness is injected; subscriber data comes from a synchronous `SubscriberStore`.
+ *
+ * Responses whose Identifier is not the outstanding Request's are silently discarded (RFC 3748 §4.1 "MUST"),
+ * which covers duplicated and late responses; so are packets whose EAP header does not parse (RFC 3748 §4).
+ * Retransmitting the outstanding Request is the lower layer's job (`pendingRequest`); under IKEv2 the UE
+ * retransmits its IKE_AUTH request and the IKE layer replays its cached response.
+ *
+ * Errors in a response end with an EAP-AKA Notification "General failure" (16384) and then EAP-Failure
+ * (RFC 4187 §6.3.2, §6.3.3 case 3, and Figure 2 for a wrong RES or MAC). 16384 rather than 0: P = 0 codes are
+ * for after a *successful* Challenge round and need AT_MAC (§6.1, §9.10), and 1031 "not subscribed" is such a
+ * code, so an unknown IMSI also gets 16384 (as §4.1.7 prescribes for an invalid permanent identity).
+ */
+import {
+  buildAuthVector,
+  type HeSqnState,
+  isCryptoError,
+  Milenage,
+  nextSqn,
+  resyncHeSqn,
+  sqnFromBytes,
+  sqnToBytes,
+  verifyAuts,
+} from '../crypto/index.ts';
+import { isWireError } from '../util/errors.ts';
+import {
+  type AkaAttribute,
+  AkaNotificationCode,
+  AkaSubtype,
+  decodeEap,
+  EapCode,
+  EapType,
+  encodeEap,
+  encodeEapAka,
+  findAkaAttribute,
+} from '../wire/eap/index.ts';
+import {
+  checkAkaMac,
+  checkcodeMatches,
+  computeCheckcode,
+  deriveAkaSessionKeys,
+  eapPacketBytes,
+  encodeAkaWithMac,
+  secretEquals,
+} from './aka-protect.ts';
+import { checkAkaAttributes, SERVER_RECEIVES } from './aka-rules.ts';
+import type {
+  AkaServerEvent,
+  AkaServerFailureReason,
+  AkaServerPhase,
+  AkaServerStep,
+  EapAkaServerConfig,
+} from './aka-server-types.ts';
+import { parsePermanentIdentity } from './identity.ts';
+import type { Subscriber } from './subscriber.ts';
+
+export * from './aka-server-types.ts';
+
+const encoder = new TextEncoder();
+const RAND_BYTES = 16;
+const DEFAULT_MAX_RESYNCS = 1;
+
+interface Challenge {
+  readonly rand: Uint8Array;
+  readonly xres: Uint8Array;
+  readonly keys: ReturnType<typeof deriveAkaSessionKeys>;
+}
+
+export class EapAkaServer {
+  readonly stats = { discarded: 0 };
+  private phaseNow: AkaServerPhase = 'idle';
+  private identifier: number;
+  private outstanding: Uint8Array | undefined;
+  private anyResponse = false;
+  private identity: Uint8Array | undefined;
+  private subscriber: Subscriber | undefined;
+  private milenage: Milenage | undefined;
+  private challenge: Challenge | undefined;
+  private resyncs = 0;
+  private readonly identityPackets: Uint8Array[] = [];
+  private failureReason: AkaServerFailureReason = 'CLIENT_ERROR';
+  private events: AkaServerEvent[] = [];
+
+  constructor(private readonly config: EapAkaServerConfig) {
+    const first = config.initialIdentifier ?? this.randomBytes(1)[0]!;
+    if (!Number.isInteger(first) || first < 0 || first > 255) throw new RangeError(`initialIdentifier ${first}`);
+    this.identifier = (first - 1) & 0xff; // so the first Request carries `first`
+  }
+
+  get phase(): AkaServerPhase {
+    return this.phaseNow;
+  }
+
+  /** The Request awaiting a Response, for the lower layer to retransmit (same Identifier, RFC 3748 §4.1). */
+  get pendingRequest(): Uint8Array | undefined {
+    return this.phaseNow === 'success' || this.phaseNow === 'failure' ? undefined : this.outstanding;
+  }
+
+  /** The IMSI being (or that was) authenticated, once known. */
+  get imsi(): string | undefined {
+    return this.subscriber?.imsi;
+  }
+
+  start(): AkaServerStep {
+    if (this.phaseNow !== 'idle') throw new RangeError('EapAkaServer.start() called twice');
+    const ike = this.config.ikeIdentity;
+    const ikeId = typeof ike === 'string' ? encoder.encode(ike) : ike?.slice();
+    const permanent = ikeId && parsePermanentIdentity(ikeId);
+    if (!permanent || (this.config.requestIdentity ?? false)) {
+      this.phaseNow = 'identity';
+      return this.request(AkaSubtype.IDENTITY, [{ kind: 'permanent-id-req' }]);
+    }
+    this.identity = ikeId;
+    return this.beginChallenge(permanent.imsi);
+  }
+
+  handleResponse(bytes: Uint8Array): AkaServerStep {
+    if (this.phaseNow === 'idle' || this.phaseNow === 'success' || this.phaseNow === 'failure') return this.discard();
+    const packet = eapPacketBytes(bytes);
+    let eap: ReturnType<typeof decodeEap>;
+    try {
+      eap = decodeEap(bytes);
+    } catch (e) {
+      const ours = bytes[0] === EapCode.RESPONSE && bytes[1] === this.identifier && bytes[4] === EapType.AKA;
+      if (isWireError(e) && e.layer === 'eap-aka' && ours) return this.afterError('MALFORMED_RESPONSE');
+      return this.discard();
+    }
+    if (eap.kind !== 'response' || eap.identifier !== this.identifier) return this.discard();
+    // RFC 3748 §4.2: after a failure indication, Failure follows "regardless of the response from the peer".
+    if (this.phaseNow === 'notification') return this.finish('failure');
+    const body = eap.body;
+    if (body.kind === 'nak') {
+      // RFC 3748 §4.1: a Nak after a non-Nak Response is discarded; before, we have no other method to offer.
+      if (this.anyResponse) return this.discard();
+      this.failureReason = 'NAK';
+      return this.finish('failure');
+    }
+    if (body.kind !== 'aka' || body.type !== EapType.AKA) return this.discard(); // Type mismatch, RFC 3748 §4.1
+    this.anyResponse = true;
+    if (body.subtype === AkaSubtype.CLIENT_ERROR) {
+      this.failureReason = 'CLIENT_ERROR'; // RFC 4187 §6.3.1: "the EAP server MUST issue the EAP-Failure"
+      return this.finish('failure');
+    }
+    if (this.phaseNow === 'identity') return this.onIdentity(body.subtype, body.attributes, packet);
+    return this.onChallengeRound(body.subtype, body.attributes, packet);
+  }
+
+  /** RFC 4187 §4.1.7 with AT_PERMANENT_ID_REQ: a permanent identity or General failure. */
+  private onIdentity(subtype: number, attrs: readonly AkaAttribute[], packet: Uint8Array): AkaServerStep {
+    if (subtype !== AkaSubtype.IDENTITY) return this.afterError('UNEXPECTED_SUBTYPE');
+    const problem = checkAkaAttributes(attrs, SERVER_RECEIVES.identity);
+    if (problem) return this.afterError(problem);
+    const identity = findAkaAttribute(attrs, 'identity')!.identity;
+    // §10.13: the request counts once its response has arrived; both as transmitted / received.
+    this.identityPackets.push(this.outstanding!, packet.slice());
+    const permanent = parsePermanentIdentity(identity);
+    if (!permanent) return this.afterError('INVALID_IDENTITY');
+    this.identity = identity;
+    return this.beginChallenge(permanent.imsi);
+  }
+
+  private onChallengeRound(subtype: number, attrs: readonly AkaAttribute[], packet: Uint8Array): AkaServerStep {
+    const challenge = this.challenge!;
+    switch (subtype) {
+      case AkaSubtype.CHALLENGE: {
+        // §10.15: AT_MAC before any other attribute.
+        const mac = checkAkaMac(packet, challenge.keys.kAut);
+        if (mac !== 'ok') return this.afterError(mac === 'missing' ? 'MISSING_ATTRIBUTE' : 'BAD_MAC');
+        const problem = checkAkaAttributes(attrs, SERVER_RECEIVES.challenge);
+        if (problem) return this.afterError(problem);
+        const res = findAkaAttribute(attrs, 'res')!;
+        if (res.resLengthBits !== challenge.xres.length * 8 || !secretEquals(res.res, challenge.xres)) {
+          return this.afterError('BAD_RES');
+        }
+        const checkcode = findAkaAttribute(attrs, 'checkcode');
+        if (checkcode && !checkcodeMatches(checkcode.checkcode, this.identityPackets)) {
+          return this.afterError('BAD_CHECKCODE');
+        }
+        return this.finish('success');
+      }
+      case AkaSubtype.AUTHENTICATION_REJECT: // §6.3.3 case 2
+        this.failureReason = 'AUTHENTICATION_REJECT';
+        return this.finish('failure');
+      case AkaSubtype.SYNCHRONIZATION_FAILURE:
+        return this.onSynchronizationFailure(attrs, challenge);
+      default:
+        return this.afterError('UNEXPECTED_SUBTYPE');
+    }
+  }
+
+  /** RFC 4187 §6.3.1 "(2)": resynchronise with AUTS and the RAND sent (TS 33.102 §6.3.5), then a new Challenge. */
+  private onSynchronizationFailure(attrs: readonly AkaAttribute[], challenge: Challenge): AkaServerStep {
+    const problem = checkAkaAttributes(attrs, SERVER_RECEIVES.synchronizationFailure);
+    if (problem) return this.afterError(problem);
+    if (this.resyncs >= (this.config.maxResyncs ?? DEFAULT_MAX_RESYNCS)) return this.afterError('TOO_MANY_RESYNCS');
+    const auts = verifyAuts(this.milenage!, challenge.rand, findAkaAttribute(attrs, 'auts')!.auts);
+    if (!auts.ok) return this.afterError('BAD_AUTS');
+    this.resyncs++;
+    const imsi = this.subscriber!.imsi;
+    const current = this.config.store.get(imsi)?.sqn ?? this.subscriber!.sqn;
+    const sqn = resyncHeSqn(current, sqnFromBytes(auts.sqnMs), this.config.sqnPolicy);
+    if (sqn !== current) {
+      this.config.store.updateSqn(imsi, sqn);
+      this.events.push({ kind: 'sqn-updated', imsi, sqn, cause: 'resync' });
+    }
+    return this.sendChallenge(sqn);
+  }
+
+  private beginChallenge(imsi: string): AkaServerStep {
+    const subscriber = this.config.store.get(imsi);
+    if (!subscriber) return this.afterError('UNKNOWN_SUBSCRIBER');
+    this.subscriber = subscriber;
+    this.milenage = Milenage.fromOpc(subscriber.k, subscriber.opc);
+    return this.sendChallenge(subscriber.sqn);
+  }
+
+  /** EAP-Request/AKA-Challenge { AT_RAND, AT_AUTN, [AT_CHECKCODE], AT_MAC } with a fresh vector (RFC 4187 §9.3). */
+  private sendChallenge(he: HeSqnState): AkaServerStep {
+    const subscriber = this.subscriber!;
+    let next: ReturnType<typeof nextSqn>;
+    try {
+      next = nextSqn(he);
+    } catch (e) {
+      if (isCryptoError(e) && e.code === 'SQN_EXHAUSTED') return this.afterError('SQN_EXHAUSTED');
+      throw e;
+    }
+    // TS 33.102 §6.3.2: SQN_HE advances when the vector is generated, so it is stored before the vector leaves.
+    this.config.store.updateSqn(subscriber.imsi, next.newState);
+    this.events.push({ kind: 'sqn-updated', imsi: subscriber.imsi, sqn: next.newState, cause: 'vector' });
+    const rand = this.randomBytes(RAND_BYTES);
+    const vector = buildAuthVector(this.milenage!, rand, sqnToBytes(next.sqn), subscriber.amf);
+    const keys = deriveAkaSessionKeys(this.identity!, vector.ck, vector.ik);
+    this.challenge = { rand, xres: vector.xres, keys };
+    const attributes: AkaAttribute[] = [
+      { kind: 'rand', rand },
+      { kind: 'autn', autn: vector.autn },
+    ];
+    // §10.13 (RECOMMENDED): protect the AKA-Identity round, if there was one, under AT_MAC.
+    if (this.identityPackets.length > 0) {
+      attributes.push({ kind: 'checkcode', checkcode: computeCheckcode(this.identityPackets) });
+    }
+    this.phaseNow = 'challenge';
+    this.identifier = (this.identifier + 1) & 0xff;
+    const packet = encodeAkaWithMac(
+      { kind: 'request', identifier: this.identifier, subtype: AkaSubtype.CHALLENGE, attributes },
+      keys.kAut,
+    );
+    return this.sendRequest(packet);
+  }
+
+  /** §6.3.2: an error in a response is answered with a failure Notification; EAP-Failure follows its response. */
+  private afterError(reason: AkaServerFailureReason): AkaServerStep {
+    this.failureReason = reason;
+    if (this.phaseNow === 'notification') return this.finish('failure'); // one notification round only (§6.1)
+    this.phaseNow = 'notification';
+    return this.request(AkaSubtype.NOTIFICATION, [{ kind: 'notification', code: AkaNotificationCode.GENERAL_FAILURE }]);
+  }
+
+  private request(subtype: number, attributes: readonly AkaAttribute[]): AkaServerStep {
+    this.identifier = (this.identifier + 1) & 0xff;
+    return this.sendRequest(encodeEapAka({ kind: 'request', identifier: this.identifier, subtype, attributes }));
+  }
+
+  private sendRequest(packet: Uint8Array): AkaServerStep {
+    this.outstanding = packet;
+    return this.flush(packet);
+  }
+
+  /** EAP-Success / EAP-Failure carry the Identifier of the Response they answer (RFC 3748 §4.2). */
+  private finish(outcome: 'success' | 'failure'): AkaServerStep {
+    this.phaseNow = outcome;
+    const imsi = this.subscriber?.imsi;
+    if (outcome === 'success') {
+      const { msk, emsk } = this.challenge!.keys;
+      this.events.push({ kind: 'success', imsi: imsi!, identity: this.identity!, msk, emsk });
+    } else {
+      this.events.push(
+        imsi === undefined
+          ? { kind: 'failure', reason: this.failureReason }
+          : { kind: 'failure', reason: this.failureReason, imsi },
+      );
+    }
+    return this.flush(encodeEap({ kind: outcome, identifier: this.identifier }));
+  }
+
+  private flush(send: Uint8Array): AkaServerStep {
+    const events = this.events;
+    this.events = [];
+    return { send, events };
+  }
+
+  private discard(): AkaServerStep {
+    this.stats.discarded++;
+    return { events: [] };
+  }
+
+  private randomBytes(n: number): Uint8Array {
+    const b = this.config.random(n);
+    if (b.length !== n) throw new RangeError(`random(${n}) returned ${b.length} bytes`);
+    return b;
+  }
+}
