@@ -41,7 +41,7 @@ export const benches: Bench[] = [
   { name: 'x25519-shared', unit: 'ops/s', run: () => void x25519.computeShared(xOwn.privateKey, xPeer) },
   { name: 'p256-shared', unit: 'ops/s', run: () => void p256.computeShared(pOwn.privateKey, pPeer) },
   {
-    name: 'esp-gcm-seal-1400B',
+    name: 'aes-gcm-seal-1400B',
     unit: 'ops/s',
     run: () => {
       // A fresh IV per packet, as ESP derives it from the sequence number.
