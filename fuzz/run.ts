@@ -40,7 +40,7 @@ for (const [family, targets] of families) {
   const secs = (performance.now() - start) / 1000;
   console.log(
     `fuzz ${family}: ${each * targets.length} inputs over ${targets.length} decoders in ${secs.toFixed(1)} s, ` +
-      `${accepted} decoded, the rest rejected with WireError`,
+      `${accepted} returned a value, the rest were rejected with a WireError`,
   );
 }
 console.log(`fuzz total: ${total} inputs, ${findings} findings`);
