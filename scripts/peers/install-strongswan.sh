@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Makes strongSwan 5.9 (Debian 12) usable as an IKEv2 / EAP-AKA test peer and prints the path of the
+# eap-aka-3gpp plugin on stdout (its only stdout line); progress and timings go to stderr.
+#
+#  1. installs the Debian packages of charon, swanctl, pki and the EAP-AKA state machine, when missing;
+#  2. builds the eap-aka-3gpp plugin (Milenage, K||OPc from swanctl secrets), which Debian does not ship,
+#     from Debian's source package of the installed strongSwan version, into a cache that survives test runs:
+#     $DSMIP_PEERS_CACHE (default /var/cache/dsmip-peers)/strongswan-<version>/libstrongswan-eap-aka-3gpp.so.
+#
+# Idempotent: when everything is present it only checks and prints (no root needed). Installing needs root
+# on Debian; otherwise it names what is missing and exits 1. A lock makes concurrent runs wait for each other.
+set -euo pipefail
+
+CACHE=${DSMIP_PEERS_CACHE:-/var/cache/dsmip-peers}
+# libstrongswan-standard-plugins holds the openssl plugin (ECDSA); it is only a Recommends of libstrongswan.
+PACKAGES=(strongswan-charon charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+  libstrongswan-standard-plugins strongswan-pki)
+BUILD_PACKAGES=(build-essential pkg-config dpkg-dev)
+PLUGIN_NAME=libstrongswan-eap-aka-3gpp.so
+
+say() { echo "install-strongswan: $*" >&2; }
+fail() {
+  say "$*"
+  exit 1
+}
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+missing_packages() {
+  local p
+  for p in "$@"; do installed "$p" || echo "$p"; done
+}
+charon_version() { dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null; }
+plugin_path() { echo "$CACHE/strongswan-$(charon_version)/$PLUGIN_NAME"; }
+
+# Fast path: nothing to do.
+ready() {
+  [ -z "$(missing_packages "${PACKAGES[@]}")" ] && [ -x /usr/sbin/charon-systemd ] && [ -s "$(plugin_path)" ]
+}
+
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null || [ ! -f /etc/debian_version ]; then
+  fail "needs Debian 12 (apt-get, dpkg-query); install strongSwan 5.9 (charon-systemd, swanctl, pki, eap-aka) and \
+build its eap-aka-3gpp plugin by hand, or run the tests on Debian"
+fi
+if ready; then
+  plugin_path
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  missing=$(missing_packages "${PACKAGES[@]}" | tr '\n' ' ')
+  [ -n "$missing" ] && say "missing Debian packages: $missing"
+  [ -z "$missing" ] && say "missing the eap-aka-3gpp plugin build: $(plugin_path)"
+  fail "run this script as root once (sudo $0) to install and build them"
+fi
+
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.strongswan.lock"
+if ! flock -n 9; then
+  say "another run holds $CACHE/.strongswan.lock; waiting"
+  flock -w 900 9 || fail "timed out waiting for $CACHE/.strongswan.lock"
+fi
+if ready; then # the other run did the work
+  plugin_path
+  exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+APT_WAIT=(-o DPkg::Lock::Timeout=300)
+T0=$(now)
+
+# --- 1. packages --------------------------------------------------------------------------------------------
+mapfile -t need < <(missing_packages "${PACKAGES[@]}" "${BUILD_PACKAGES[@]}")
+if [ ${#need[@]} -gt 0 ]; then
+  t=$(now)
+  say "installing ${need[*]}"
+  # Fresh images have no package lists; stale lists give 404s: update first in the one case, retry in the other.
+  if ! apt-cache show --no-all-versions "${need[@]}" >/dev/null 2>&1; then apt-get "${APT_WAIT[@]}" update -qq >&2; fi
+  if ! apt-get "${APT_WAIT[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then
+    apt-get "${APT_WAIT[@]}" update -qq >&2
+    apt-get "${APT_WAIT[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  say "packages installed in $(elapsed "$t")"
+fi
+
+# --- 2. eap-aka-3gpp plugin ---------------------------------------------------------------------------------
+VERSION=$(charon_version)
+UPSTREAM=${VERSION%%-*} # 5.9.8 from 5.9.8-5+deb12u2
+OUT=$(plugin_path)
+if [ ! -s "$OUT" ]; then
+  t=$(now)
+  WORK=$(mktemp -d "$CACHE/build.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+  cd "$WORK"
+
+  # A private source index, so the system's apt configuration is never touched: one deb-src line for every
+  # Debian archive the system installs from (the security archive carries the +deb12uN source versions).
+  CODENAME=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  {
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$f" ] || continue
+      # deb822: one paragraph per source; emit "deb-src [signed-by=...] URI SUITE COMPONENTS" per URI x suite.
+      awk -v cn="$CODENAME" '
+        function flush() {
+          if (types ~ /(^| )deb( |$)/ && enabled != "no")
+            for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++) if (s[j] ~ "^" cn)
+              printf "deb-src %s%s %s %s\n", (sb != "" ? "[signed-by=" sb "] " : ""), u[i], s[j], comps
+          types = ""; enabled = ""; sb = ""; comps = ""; nu = 0; ns = 0
+        }
+        /^[ \t]*$/ { flush(); next }
+        /^#/ { next }
+        tolower($1) == "types:" { $1 = ""; types = substr($0, 2) }
+        tolower($1) == "enabled:" { enabled = tolower($2) }
+        tolower($1) == "uris:" { for (k = 2; k <= NF; k++) u[++nu] = $k }
+        tolower($1) == "suites:" { for (k = 2; k <= NF; k++) s[++ns] = $k }
+        tolower($1) == "components:" { $1 = ""; comps = substr($0, 2) }
+        tolower($1) == "signed-by:" && $2 ~ /^\// { sb = $2 }
+        END { flush() }' "$f"
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+      [ -f "$f" ] || continue
+      # one-line format: "deb [options] URI SUITE COMPONENTS..." -> the same line as deb-src
+      awk -v cn="$CODENAME" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+        if ($(i + 1) ~ "^" cn) { $1 = "deb-src"; print } }' "$f"
+    done
+  } | sort -u >sources.list
+  [ -s sources.list ] || fail "no Debian '$CODENAME' archive found in /etc/apt/sources.list{,.d} to fetch sources from"
+  mkdir -p lists/partial apt-cache
+  APT_PRIVATE=(-o Dir::Etc::SourceList="$WORK/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+    -o Dir::State::Lists="$WORK/lists" -o Dir::Cache="$WORK/apt-cache" -o APT::Sandbox::User=root)
+  apt-get "${APT_PRIVATE[@]}" update -qq >&2 || say "some source indexes failed to download (continuing)"
+
+  # The installed version first; a mirror sometimes drops it, and any Debian revision of the same upstream
+  # release has the same plugin code and library ABI.
+  mapfile -t versions < <(apt-cache "${APT_PRIVATE[@]}" showsrc strongswan 2>/dev/null |
+    awk '/^Version:/ { print $2 }' | sort -u | sort -rV)
+  got=
+  for v in "$VERSION" "${versions[@]}"; do
+    [ "${v%%-*}" = "$UPSTREAM" ] || continue
+    if apt-get "${APT_PRIVATE[@]}" source -qq "strongswan=$v" >/dev/null 2>&1; then
+      got=$v
+      break
+    fi
+  done
+  [ -n "$got" ] || fail "no source package strongswan $UPSTREAM-* found in: $(tr '\n' ';' <sources.list)"
+  [ "$got" = "$VERSION" ] || say "source $VERSION unavailable; built from $got (same upstream $UPSTREAM)"
+  SRC=$(find "$WORK" -maxdepth 1 -type d -name "strongswan-$UPSTREAM*" | head -n1)
+  [ -n "$SRC" ] || fail "apt-get source strongswan=$got unpacked nothing"
+  say "source fetched in $(elapsed "$t")"
+
+  t=$(now)
+  cd "$SRC"
+  # Only config.h is needed (it fixes the struct layouts the installed libraries were built with).
+  ./configure --prefix=/usr --sysconfdir=/etc --libdir=/usr/lib --libexecdir=/usr/lib --disable-gmp \
+    --enable-eap-aka --enable-eap-aka-3gpp --enable-swanctl --enable-openssl=no --enable-systemd=no \
+    >"$WORK/configure.log" 2>&1 || fail "configure failed; see $(tail -n 20 "$WORK/configure.log")"
+  say "configured in $(elapsed "$t")"
+
+  t=$(now)
+  D=src/libcharon/plugins/eap_aka_3gpp
+  gcc -shared -fPIC -O2 -DHAVE_CONFIG_H -include "$SRC/config.h" -I"$SRC" -Isrc/libstrongswan -Isrc/libcharon \
+    -Isrc/libsimaka -Wno-format -Wno-pointer-sign \
+    $D/eap_aka_3gpp_functions.c $D/eap_aka_3gpp_plugin.c $D/eap_aka_3gpp_card.c $D/eap_aka_3gpp_provider.c \
+    -o "$WORK/$PLUGIN_NAME" -L/usr/lib/ipsec -Wl,-rpath,/usr/lib/ipsec -lsimaka -lcharon -lstrongswan
+  nm -D --defined-only "$WORK/$PLUGIN_NAME" | grep -q ' eap_aka_3gpp_plugin_create$' ||
+    fail "built plugin lacks eap_aka_3gpp_plugin_create"
+  mkdir -p "$(dirname "$OUT")"
+  mv "$WORK/$PLUGIN_NAME" "$OUT.tmp"
+  mv "$OUT.tmp" "$OUT" # atomic: a reader never sees a half-written plugin
+  say "plugin compiled in $(elapsed "$t") -> $OUT"
+fi
+
+say "done in $(elapsed "$T0")"
+echo "$OUT"
