@@ -8,6 +8,13 @@ export interface Bench {
   readonly opsPerCall?: number;
 }
 
+/** A figure that is not a rate (e.g. bytes per binding): `measure` returns the value itself. */
+export interface Figure {
+  readonly name: string;
+  readonly unit: string;
+  readonly measure: () => number;
+}
+
 /** Times `b.run` for about `seconds` after a warm-up and returns operations per second. */
 export function measure(b: Bench, seconds = 1): number {
   b.setup?.();
