@@ -1,0 +1,2 @@
+export * from './discovery-runner.ts';
+export * from './netns-udp.ts';
