@@ -5,13 +5,13 @@
  * Sans-I/O: datagrams in, typed transmits and events out; bindings are named by the node's `bindingId`.
  */
 import { isWireError } from '../util/errors.ts';
+import { Fifo } from '../util/fifo.ts';
 import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { BootpOp, DHCPV4_CLIENT_PORT, DHCPV4_SERVER_PORT } from '../wire/dhcpv4/constants.ts';
 import { type Dhcpv4Message, decodeDhcpv4Message } from '../wire/dhcpv4/message.ts';
 import { DHCPV6_CLIENT_PORT, DHCPV6_SERVER_PORT } from '../wire/dhcpv6/constants.ts';
 import type { Dhcpv6ClientServerMessage } from '../wire/dhcpv6/message.ts';
 import type { Dhcpv4Datagram, Dhcpv6Datagram } from './datagram.ts';
-import { Fifo } from './fifo.ts';
 import { type Dhcpv4RelayConfig, relayToClient, relayToServer } from './v4-relay.ts';
 import { answerInform, type EmbeddedDhcpv4ServerConfig } from './v4-server.ts';
 import { type Dhcpv6RelayConfig, relayForward, relayReply } from './v6-relay.ts';

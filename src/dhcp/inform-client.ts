@@ -7,6 +7,7 @@
  * (docs/spec-choices.md).
  */
 import { isWireError } from '../util/errors.ts';
+import { Fifo } from '../util/fifo.ts';
 import { Ipv4Address } from '../util/ip-address.ts';
 import {
   BootpOp,
@@ -19,7 +20,6 @@ import { type Dhcpv4Message, decodeDhcpv4Message, encodeDhcpv4Message } from '..
 import { type Dhcpv4Option, dhcpv4OptionCode, findDhcpv4Option } from '../wire/dhcpv4/options.ts';
 import { INFORM_FORBIDDEN_OPTIONS, INFORM_MAX_TRANSMISSIONS, TUNNEL_DHCPV4_REQUESTED_OPTIONS } from './constants.ts';
 import type { Dhcpv4Datagram } from './datagram.ts';
-import { Fifo } from './fifo.ts';
 import { type RandomSource, randomUint } from './random.ts';
 import { drawInformJitterMs, informRetransmissionDelayMs } from './retransmission.ts';
 import { type Dhcpv4Parameters, dhcpv4ParametersFromAck } from './v4-parameters.ts';

@@ -7,6 +7,7 @@
  * core, on the access link with RFC 6610 options (TS 24.303 §5.1.2.1.5).
  */
 import { isWireError } from '../util/errors.ts';
+import { Fifo } from '../util/fifo.ts';
 import { Ipv6Address } from '../util/ip-address.ts';
 import {
   ALL_DHCP_RELAY_AGENTS_AND_SERVERS,
@@ -22,7 +23,6 @@ import { type Dhcpv6ClientServerMessage, decodeDhcpv6Message, encodeDhcpv6Messag
 import type { Dhcpv6Option } from '../wire/dhcpv6/option-types.ts';
 import { INFORMATION_REQUEST_MANDATORY_ORO } from './constants.ts';
 import type { Dhcpv6Datagram } from './datagram.ts';
-import { Fifo } from './fifo.ts';
 import { type RandomSource, randomUint, uniformBetween } from './random.ts';
 import {
   type Dhcpv6RetransmissionParameters,

@@ -7,7 +7,7 @@
  * Sans-I/O: DNS queries and DHCPv6 datagrams are polled, answers handed back; one deadline for all timers.
  */
 import type { Dhcpv6Datagram } from '../dhcp/datagram.ts';
-import { Fifo } from '../dhcp/fifo.ts';
+import { Fifo } from '../util/fifo.ts';
 import { candidate, type HomeAgentCandidate, sharesAddress } from './candidates.ts';
 import { DNS_QUERY_TIMEOUT_MS } from './constants.ts';
 import { Dhcpv6HaDiscovery } from './dhcpv6-discovery.ts';

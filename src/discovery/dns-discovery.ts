@@ -5,8 +5,8 @@
  * results handed back with `handleAnswer`, and a query that stays unanswered fails at its deadline.
  */
 
-import { Fifo } from '../dhcp/fifo.ts';
 import { type RandomSource, randomUint } from '../dhcp/random.ts';
+import { Fifo } from '../util/fifo.ts';
 import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { candidate, type DiscoveryMethod, type HomeAgentCandidate, pairDnsAddresses } from './candidates.ts';
 import { MIP6_SRV_PREFIX } from './constants.ts';

@@ -3,6 +3,8 @@
  * their security context and `now`, polled for BAs to send, the next deadline and events. Decisions come
  * from decide-binding-update.ts; this file only applies them to the Binding Cache and the IPv4 pool.
  */
+
+import { Fifo } from '../util/fifo.ts';
 import { Ipv4Address, type Ipv6Address } from '../util/ip-address.ts';
 import { MAX_DELETE_BCE_TIMEOUT_MS } from '../wire/mh/constants.ts';
 import type { BindingUpdate } from '../wire/mh/messages.ts';
@@ -11,7 +13,6 @@ import { BindingCache, BindingEntry, BindingFlag } from './binding-cache.ts';
 import type { BindingPlan, BuDropReason, HomeAgentStateView } from './decide-binding-update.ts';
 import { decideBindingUpdate } from './decide-binding-update.ts';
 import type { HaBindingInfo, HomeAgentEvent } from './events.ts';
-import { Fifo } from './fifo.ts';
 import {
   acceptFromUe,
   type DownlinkDecision,

@@ -5,13 +5,14 @@
  * build-binding-update.ts, decide-binding-ack.ts, backoff.ts and mn-data-plane.ts; the registration state in
  * mn-registration-state.ts; this file sequences them and owns the timers and output queues.
  */
+
+import { Fifo } from '../util/fifo.ts';
 import type { BindingAcknowledgement } from '../wire/mh/messages.ts';
 import { earliestSendTime, initialBindAckTimeoutMs, onBindAckTimeout } from './backoff.ts';
 import { BindingUpdateList } from './binding-update-list.ts';
 import { buildBindingUpdate, type CareOfChoice } from './build-binding-update.ts';
 import { type BaDecision, decideBindingAck } from './decide-binding-ack.ts';
 import type { MobileNodeEvent } from './events.ts';
-import { Fifo } from './fifo.ts';
 import { homeLinkAction } from './home-link.ts';
 import type { AccessInfo, MobileNodeConfig } from './mn-config.ts';
 import { uplinkRouteOf } from './mn-data-plane.ts';
