@@ -1,20 +1,27 @@
 /**
- * Complete DSMIPv6 IKEv2 handshakes in one process (IKE_SA_INIT + IKE_AUTH with one EAP round trip + the BU/BA
- * CREATE_CHILD_SA): X25519, an ECDSA P-256 HA certificate, AES-GCM-16-256. EAP is the engine's one-round fake
- * method (challenge/response over SHA-256), standing in for EAP-AKA until src/eap is plugged in; EAP-AKA adds its
- * Milenage and key-derivation cost (see the crypto benches) to the HA side.
+ * Complete DSMIPv6 IKEv2 handshakes in one process (IKE_SA_INIT + IKE_AUTH with EAP-AKA + the BU/BA
+ * CREATE_CHILD_SA): X25519, an ECDSA P-256 HA certificate, AES-GCM-16-256, and the real EAP-AKA (src/eap through
+ * src/node/ike/eap-adapters.ts) with TS 35.208 set 1: the USIM's Milenage and SQN check on the UE, vector
+ * generation, key derivation and the AUTS-free Challenge round on the HA with an in-memory subscriber store.
  *
- * - ike-handshake-pair: both roles' work per handshake.
+ * - ike-handshake-pair: both roles' work per handshake (SQN moves on by one per handshake on both sides).
  * - ike-handshake-ha-share: the HA's work alone. The UE's requests are recorded once against a HA with a seeded
- *   random source and replayed against a fresh HA seeded the same way, so they stay valid and no UE work is timed.
+ *   random source and a fresh store, and replayed against a fresh HA seeded the same way (same SPIs, RAND and SQN,
+ *   so the recorded RES and MACs stay valid) and no UE work is timed.
  */
 import { randomBytes } from 'node:crypto';
+import { initialHeSqnState, initialUsimSqnState } from '../../src/crypto/index.ts';
+import { InMemorySubscriberStore } from '../../src/eap/subscriber.ts';
+import type { EapServerFactory } from '../../src/ike/eap.ts';
 import type { IkePath } from '../../src/ike/events.ts';
 import { IkeInitiator } from '../../src/ike/initiator.ts';
 import { IkeResponder, type ResponderConfig } from '../../src/ike/responder.ts';
 import type { HomePrefixPool } from '../../src/ike/tasks/ike-config.ts';
-import { fakeEapServer, haConfig, NAI, seededRandom, ueConfig, validNow } from '../../src/ike/test-support.ts';
+import { haConfig, seededRandom, ueConfig, validNow } from '../../src/ike/test-support.ts';
+import { eapAkaPeerFactory, eapAkaServerFactory } from '../../src/node/ike/eap-adapters.ts';
+import { fromHex } from '../../src/util/hex.ts';
 import { Ipv6Address } from '../../src/util/ip-address.ts';
+import { identityData } from '../../src/wire/ike/identity.ts';
 import type { Bench } from '../harness.ts';
 
 /** OS randomness drawn 4 KiB at a time: what a node shell would inject (randomBytes per call costs ≈ 2 µs). */
@@ -36,8 +43,42 @@ const pool: HomePrefixPool = {
   allocate: () => HOME_PREFIX,
   release: () => {},
 };
-const haBase: ResponderConfig = haConfig({ random: osRandom, pool });
-const ueBase = ueConfig({ random: osRandom });
+/** TS 35.208 test set 1 (SPEC-NOTES §10) for one subscriber of MCC 001 / MNC 01. */
+const IMSI = '001010000000001';
+const ROOT_NAI = `0${IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+const K = fromHex('465b5ce8b199b49faa5f0a2ee238a6bc');
+const OPC = fromHex('cd63cb71954a9f4e48a5994e37a02baf');
+
+function set1Store(): InMemorySubscriberStore {
+  return new InMemorySubscriberStore([{ imsi: IMSI, k: K, opc: OPC, amf: fromHex('8000'), sqn: initialHeSqnState() }]);
+}
+
+function akaServer(random: (n: number) => Uint8Array): EapServerFactory {
+  return eapAkaServerFactory({ store: set1Store(), random });
+}
+
+const haBase: ResponderConfig = haConfig({ random: osRandom, pool, eapServer: akaServer(osRandom) });
+const ueTemplate = ueConfig({ random: osRandom });
+const ueBase = {
+  ...ueTemplate,
+  auth: {
+    ...ueTemplate.auth,
+    rounds: [
+      {
+        identity: identityData({ kind: 'rfc822', address: ROOT_NAI }),
+        // One USIM for all handshakes: its SQN state moves on with the HA's store.
+        eapPeer: eapAkaPeerFactory({
+          imsi: IMSI,
+          mcc: '001',
+          mnc: '01',
+          k: K,
+          opc: OPC,
+          usimSqnState: initialUsimSqnState(),
+        }),
+      },
+    ],
+  },
+};
 const NOW = validNow();
 
 function mirror(p: IkePath): IkePath {
@@ -69,12 +110,12 @@ function drainEvents(ha: IkeResponder): number {
 
 const pairHa = new IkeResponder(haBase);
 
-/** A HA whose randomness and EAP challenges repeat exactly, so recorded UE requests stay valid. */
+/** A HA whose randomness, SQN and EAP challenges repeat exactly, so recorded UE requests stay valid. */
 function replayableHa(): IkeResponder {
   return new IkeResponder({
     ...haBase,
     random: seededRandom('bench-ha'),
-    eapServer: fakeEapServer({ [NAI]: 'subscriber-secret' }, 1, 'bench'),
+    eapServer: akaServer(seededRandom('bench-aka')),
   });
 }
 const recorded = handshake(new IkeInitiator(ueBase), replayableHa());
@@ -82,7 +123,7 @@ const AT_HA: IkePath = mirror(ueBase.path);
 
 export const benches: Bench[] = [
   {
-    name: 'ike-handshake-pair (fake one-round EAP)',
+    name: 'ike-handshake-pair (EAP-AKA)',
     unit: 'handshakes/s',
     run: () => {
       const ue = new IkeInitiator(ueBase);
@@ -93,7 +134,7 @@ export const benches: Bench[] = [
     },
   },
   {
-    name: 'ike-handshake-ha-share (fake one-round EAP)',
+    name: 'ike-handshake-ha-share (EAP-AKA)',
     unit: 'handshakes/s',
     run: () => {
       const ha = replayableHa();

@@ -9,6 +9,7 @@ import {
   buildCfgRequest,
   formHomeAddress,
   parseCfgReply,
+  replyHomeAddress,
   summariseCfgRequest,
 } from './config-payload.ts';
 
@@ -72,4 +73,25 @@ test('the Home Address: prefix bits from the prefix, the rest from the interface
     '2001:db8:1::42',
   );
   assert.throws(() => formHomeAddress(PREFIX, new Uint8Array(4)), RangeError);
+});
+
+test('INTERNAL_IP6_ADDRESS without MIP6_HOME_PREFIX: the HA assigns a Home Address in the prefix (RFC 5026 §5.3.1)', () => {
+  const ask = (ipv6Address: Ipv6Address | null) =>
+    buildCfgReply(
+      { homePrefix: false, ipv6Dns: false, ipv4Dns: false, ipv6Address },
+      { homePrefix: PREFIX, ipv6Dns: [], ipv4Dns: [] },
+    );
+  // Only the address goes back (no MIP6_HOME_PREFIX was asked for): prefix::1 with the prefix length.
+  assert.deepEqual(
+    encodeIkePayloads([ask(null)]),
+    fromHex('00 00 001d 02000000 0008 0011 20010db8000100000000000000000001 40'),
+  );
+  const inside = Ipv6Address.parse('2001:db8:1::77');
+  assert.deepEqual(parseCfgReply(ask(inside)).assignedAddress, inside);
+  // A proposal outside the prefix is replaced by the HA's choice (RFC 5026 §5.3.2: "assigns a different Home Address").
+  assert.equal(parseCfgReply(ask(Ipv6Address.parse('2001:db8:2::77'))).assignedAddress?.toString(), '2001:db8:1::1');
+  assert.equal(
+    replyHomeAddress({ homePrefix: false, ipv6Dns: false, ipv4Dns: false, ipv6Address: undefined }, PREFIX),
+    undefined,
+  );
 });

@@ -65,11 +65,26 @@ export interface CfgGrant {
   readonly ipv4Dns: readonly Ipv4Address[];
 }
 
+/** The interface identifier of a Home Address the HA picks itself, inside the subscriber's own prefix. */
+const HA_ASSIGNED_INTERFACE_ID = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1);
+
+/**
+ * The INTERNAL_IP6_ADDRESS of a CFG_REPLY, if any. A proposal inside the prefix is confirmed (RFC 5026 §5.3.2). A UE
+ * that asked for MIP6_HOME_PREFIX forms its own Home Address, so an empty or foreign proposal is left unanswered
+ * (RFC 7296 §3.15.1); a UE that asked for an address alone is given one from its prefix (RFC 5026 §5.3.1: the HA
+ * allocates a HoA) — such a UE (strongSwan, say) has no other way to learn one.
+ */
+export function replyHomeAddress(request: CfgRequestSummary, p: HomePrefix): Ipv6Address | undefined {
+  const proposed = request.ipv6Address;
+  if (proposed === undefined) return undefined;
+  if (proposed?.hasPrefix(p.prefix, p.prefixLength)) return proposed;
+  return request.homePrefix ? undefined : formHomeAddress(p, HA_ASSIGNED_INTERFACE_ID);
+}
+
 /**
  * CFG_REPLY: the 21-byte MIP6_HOME_PREFIX (RFC 5026 §8.2), then one attribute per configured DNS server of each
  * family the UE asked for (TS 24.303 §5.1.3.1: "the same attribute ... including zero or more DNS server
- * addresses"). A proposed INTERNAL_IP6_ADDRESS inside the granted prefix is confirmed (RFC 5026 §5.3.1 lets the
- * MN propose); an empty one is left unanswered, which RFC 7296 §3.15.1 allows: the UE forms its HoA from the prefix.
+ * addresses"), and the INTERNAL_IP6_ADDRESS `replyHomeAddress` decides.
  */
 export function buildCfgReply(request: CfgRequestSummary, grant: CfgGrant): CpPayload {
   const attributes: CpAttribute[] = [];
@@ -80,12 +95,12 @@ export function buildCfgReply(request: CfgRequestSummary, grant: CfgGrant): CpPa
       value: { prefixLifetimeSec: p.lifetimeSec, prefix: p.prefix, prefixLength: p.prefixLength },
     });
   }
-  const proposed = request.ipv6Address;
-  if (p && proposed?.hasPrefix(p.prefix, p.prefixLength)) {
+  const address = p && replyHomeAddress(request, p);
+  if (p && address) {
     attributes.push({
       kind: 'ipv6-prefix',
       type: CpAttributeType.INTERNAL_IP6_ADDRESS,
-      value: { address: proposed, prefixLength: p.prefixLength },
+      value: { address, prefixLength: p.prefixLength },
     });
   }
   if (request.ipv6Dns) {

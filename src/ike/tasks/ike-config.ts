@@ -14,6 +14,7 @@ import {
   formHomeAddress,
   type HomePrefix,
   parseCfgReply,
+  replyHomeAddress,
   summariseCfgRequest,
 } from '../config-payload.ts';
 import type { IkeSa } from '../ike-sa.ts';
@@ -125,7 +126,8 @@ export class ConfigResponder implements PassiveTask {
       if (this.options.requireConfigPayload) this.refuse(sa, out, NotifyType.FAILED_CP_REQUIRED);
       return 'done';
     }
-    if (!request.homePrefix) {
+    // A prefix is allocated for MIP6_HOME_PREFIX, and for INTERNAL_IP6_ADDRESS alone (RFC 5026 §5.3.1).
+    if (!request.homePrefix && request.ipv6Address === undefined) {
       out.push(
         buildCfgReply(request, { homePrefix: undefined, ipv6Dns: this.options.ipv6Dns, ipv4Dns: this.options.ipv4Dns }),
       );
@@ -146,7 +148,7 @@ export class ConfigResponder implements PassiveTask {
       kind: 'home-prefix-assigned',
       ikeSaId: sa.id,
       homePrefix,
-      homeAddress: undefined,
+      homeAddress: replyHomeAddress(request, homePrefix),
       subscriber,
       ipv6Dns: request.ipv6Dns ? this.options.ipv6Dns : [],
       ipv4Dns: request.ipv4Dns ? this.options.ipv4Dns : [],
