@@ -95,3 +95,18 @@ test('property: no address is ever held by two owners, and peekFree predicts all
     }),
   );
 });
+
+test('peek then claim (how the HA assigns 0.0.0.0 requests) moves past claimed addresses: no rescan per peek', () => {
+  const pool = new Ipv4HomeAddressPool([{ first: v4('10.0.0.1'), last: v4('10.0.3.254') }]);
+  // Count the owner-index lookups through the private map (a regression probe, not an API).
+  const owners = (pool as unknown as { owners: Map<number, string> }).owners;
+  const has = owners.has.bind(owners);
+  let lookups = 0;
+  owners.has = (k: number) => {
+    lookups++;
+    return has(k);
+  };
+  for (let i = 0; i < 1000; i++) assert.ok(pool.claim(pool.peekFree()!, `o${i}`));
+  assert.equal(text(pool.peekFree()!), '10.0.3.233');
+  assert.ok(lookups < 3000, `${lookups} lookups for 1000 assignments (a rescan costs ~500,000)`);
+});

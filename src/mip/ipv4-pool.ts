@@ -107,6 +107,9 @@ export class Ipv4HomeAddressPool implements Ipv4PoolView {
     const current = this.owners.get(a);
     if (current !== undefined) return current === owner;
     this.owners.set(a, owner);
+    // A decision peeks, the cache claims: step the never-used cursor past the address, or every later peek
+    // would walk over all the addresses claimed so far (a range end is handled by the peek/allocate loops).
+    if (this.cursorRange < this.firsts.length && a === (this.cursorNext | 0)) this.cursorNext++;
     return true;
   }
 
