@@ -1,0 +1,300 @@
+/**
+ * The runnable Home Agent (TS 24.303 §5.1.3): the IKEv2 responder with EAP-AKA and the embedded AAA (§5.1.3.1),
+ * the BU/BA Child SAs in the SAD, the BU/BA pipeline on UDP 4191 (§5.1.3.2, RFC 5555 §4.1), the tunnel data plane
+ * with the DHCP service for UEs (§5.1.1), metrics, logs, key log and capture — on real sockets, all bound to the
+ * HA's specific addresses. `stop()` closes every socket, timer and server it opened.
+ */
+import type { HaConfig } from '../../config/load.ts';
+import { HaDhcpService } from '../../dhcp/ha-service.ts';
+import { IkeResponder } from '../../ike/responder.ts';
+import { EspSad } from '../../ipsec/sad.ts';
+import type { HomeAgentEvent } from '../../mip/events.ts';
+import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
+import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
+import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
+import { KeyLogWriter } from '../../obs/keylog.ts';
+import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
+import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
+import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
+import { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
+import { osRandom } from '../ike/udp-endpoint.ts';
+import { HaSignalling } from '../mobility/ha-signalling.ts';
+import { MobilitySaRegistry } from '../mobility/sa-registry.ts';
+import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
+import { datagramRecordOf } from '../net/datagram-trace.ts';
+import { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
+import { Listeners } from '../net/listeners.ts';
+import { NodeTransportProvider } from '../net/transport-provider.ts';
+import { BaSender } from './ba-sender.ts';
+import { BindingTable, type LiveBinding } from './binding-table.ts';
+import { haDhcpServiceConfigOf, haPolicyOf, ipv4PoolSize, ipv4RangesOf, responderConfigOf } from './ha-config.ts';
+import { HaDataPlane } from './ha-data-plane.ts';
+import { type DhcpRelaySockets, openDhcpRelaySockets } from './ha-dhcp-relay.ts';
+import type { HomeAgentDeps, HomeAgentNodeEvent } from './ha-events.ts';
+import { HaIkeEvents } from './ha-ike-events.ts';
+import { SubscriberPrefixPool } from './home-prefix-pool.ts';
+import { ObservedHomeAgentCore } from './observed-core.ts';
+
+export class HomeAgent {
+  readonly metrics: HaMetrics;
+  private readonly bindings = new BindingTable();
+  private readonly events = new Listeners<HomeAgentNodeEvent>();
+  private readonly rootLog: Logger;
+  private readonly log: Logger;
+  private readonly mipLog: Logger;
+  private readonly provider: NodeTransportProvider;
+  private readonly core: ObservedHomeAgentCore;
+  private readonly pipeline: HaSignalling;
+  private readonly dataPlane: HaDataPlane;
+  private readonly timer: DeadlineTimer;
+  private readonly baSender: BaSender;
+  private ike: IkeDatagramEndpoint<IkeResponder> | undefined;
+  private dsmip: DatagramTransport | undefined;
+  private relay: DhcpRelaySockets | undefined;
+  private metricsHttp: MetricsServer | undefined;
+  private ownedCapture: CaptureWriter | undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly config: HaConfig,
+    private readonly deps: HomeAgentDeps,
+  ) {
+    if (deps.onEvent) this.events.on(deps.onEvent);
+    const root = deps.logger ?? createLogger({ ...config.logging, name: 'dsmip-ha' });
+    this.rootLog = root;
+    this.log = componentLogger(root, 'node');
+    this.mipLog = componentLogger(root, 'mip');
+    const capture = deps.capture ?? this.openCapture();
+    this.provider = new NodeTransportProvider({
+      ...(deps.aliases ? { aliases: deps.aliases } : {}),
+      ...(deps.rawSupport ? { rawSupport: deps.rawSupport } : {}),
+      onTrace: (trace) => {
+        capture.writeDatagram(datagramRecordOf(trace, 'wire'));
+        this.emit({ kind: 'datagram', trace });
+      },
+      onError: (e, label) => this.log.warn({ err: e, socket: label }, 'socket error'),
+    });
+    const ranges = ipv4RangesOf(config);
+    const poolSize = ipv4PoolSize(ranges);
+    this.metrics = new HaMetrics({
+      processMetrics: deps.processMetrics ?? true,
+      sources: {
+        bindings: () => this.bindings.size,
+        ikeSas: () => this.ike?.engine.ikeSaCount ?? 0,
+        ipv4PoolFree: () => poolSize - this.bindings.ipv4Count,
+      },
+    });
+    this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
+      onBindingUpdate: (message, context, dropped) => {
+        if (dropped) this.metrics.countBindingUpdate('dropped');
+        else this.baSender.noteBindingUpdate(context.homeAddress.bytes, context.outer);
+        this.emit({ kind: 'binding-update', message, context, dropped, atMs: monotonicNowMs() });
+      },
+      onSend: (t) => {
+        if (t.message.kind !== 'binding-acknowledgement') return;
+        this.metrics.countBindingUpdate(t.message.status);
+        this.metrics.countBindingAck(t.message.status);
+        const message = t.message;
+        this.emit({
+          kind: 'binding-ack',
+          message,
+          homeAddress: t.innerDst,
+          transport: t.transport,
+          atMs: monotonicNowMs(),
+        });
+      },
+    });
+    this.baSender = new BaSender({
+      socket: () => this.dsmip,
+      onDrop: (reason) => this.drop('signalling', reason),
+      onUdpFallback: (to) =>
+        this.mipLog.info({ to: to.source, port: to.sourcePort }, 'BA in UDP: no raw socket for protocol 41'),
+    });
+    const sad = new EspSad({ random: deps.random ?? osRandom });
+    const registry = MobilitySaRegistry.forHomeAgent(sad, { session: (id) => this.ike?.engine.session(id) });
+    this.pipeline = new HaSignalling({ core: this.core, sad, registry });
+    this.timer = new DeadlineTimer((now) => {
+      this.pipeline.handleTimeout(now);
+      this.serviceSignalling();
+    });
+    this.dataPlane = new HaDataPlane({
+      core: this.core,
+      dhcp: new HaDhcpService(haDhcpServiceConfigOf(config)),
+      ipv6HomeAddressOf: (a) => this.bindings.ownerOf(a),
+      sendTunnel: (route, inner) => this.sendTunnel(route, inner),
+      sendToServer: (d) => this.relay?.send(d),
+      onDrop: (layer, reason) => this.drop(layer, reason),
+      onDhcpEvent: (event) => {
+        if (event.kind === 'answered') this.metrics.countDhcpAnswer(event.family, 'embedded');
+        if (event.kind === 'relayed-to-mobile-node') this.metrics.countDhcpAnswer(event.family, 'relay');
+        if (event.kind === 'dropped') this.drop('dhcp', event.reason);
+        this.emit({ kind: 'dhcp', event });
+      },
+    });
+  }
+
+  /** Opens every socket and server of `config`; on any failure what was opened is closed again. */
+  static async start(config: HaConfig, deps: HomeAgentDeps = {}): Promise<HomeAgent> {
+    const ha = new HomeAgent(config, deps);
+    try {
+      await ha.open();
+    } catch (e) {
+      await ha.stop();
+      throw e;
+    }
+    return ha;
+  }
+
+  on(listener: (e: HomeAgentNodeEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  /** The IKE address and the ports bound (the kernel's choice where the config says 0). */
+  get ikeEndpoint(): { readonly address: IpAddress; readonly ikePort: number; readonly natTPort: number } {
+    if (!this.ike) throw new Error('the home agent is not running');
+    return this.ike.local;
+  }
+
+  /** URL of the metrics server, when one runs. */
+  get metricsUrl(): string | undefined {
+    return this.metricsHttp?.url;
+  }
+
+  /** Live bindings (de-registered ones the core keeps for MAX_DELETE_BCE_TIMEOUT are not counted). */
+  get bindingCount(): number {
+    return this.bindings.size;
+  }
+
+  /** The live bindings with their IPv4 HoA, if any. */
+  bindingList(): LiveBinding[] {
+    return this.bindings.list();
+  }
+
+  /** The `/status` document. */
+  status(): unknown {
+    return {
+      ikeSas: this.ike?.engine.ikeSaCount ?? 0,
+      bindings: this.bindingList(),
+      signalling: this.pipeline.counters,
+      core: this.core.counters,
+      dataPlane: this.dataPlane.counters,
+    };
+  }
+
+  /** Closes sockets, timers and servers; safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timer.stop();
+    this.ike?.close();
+    await this.provider.closeAll();
+    if (this.metricsHttp) {
+      await this.metricsHttp.close();
+      // The close callback runs before libuv's close phase lets go of the listening handle; a timer runs after it.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    this.ownedCapture?.close();
+  }
+
+  private async open(): Promise<void> {
+    const c = this.config;
+    const random = this.deps.random ?? osRandom;
+    const store =
+      this.deps.subscriberStore ??
+      SubscriberFileStore.open(c.aaa.subscriberFile, {
+        onPersistError: (e) => this.log.error({ err: e }, 'subscriber file not updated'),
+      });
+    const pool = new SubscriberPrefixPool(c.homePrefixPool);
+    const ikeEvents = new HaIkeEvents({
+      registry: this.pipeline.registry,
+      metrics: this.metrics,
+      log: componentLogger(this.rootLog, 'ike'),
+      emit: (e) => this.emit(e),
+    });
+    const keyLog = this.deps.keyLog ?? (c.capture.keylogDir ? new KeyLogWriter(c.capture.keylogDir) : undefined);
+    this.ike = await IkeDatagramEndpoint.open(
+      this.provider,
+      {
+        address: this.deps.ikeAddress ?? c.addresses.ipv4 ?? c.addresses.ipv6,
+        ikePort: this.deps.ikePorts?.ike ?? c.ports.ike,
+        natTPort: this.deps.ikePorts?.natT ?? c.ports.natT,
+        onEvent: (e) => ikeEvents.handle(e),
+        ...(keyLog ? { keyLog } : {}),
+        onError: (e) => this.log.warn({ err: e }, 'IKE send failed'),
+      },
+      (local) => new IkeResponder(responderConfigOf(c, { natTPort: local.natTPort, store, pool, random })),
+    );
+    if (c.addresses.ipv4) {
+      this.dsmip = await this.provider.openUdp({
+        family: 4,
+        address: c.addresses.ipv4,
+        port: c.ports.dsmip,
+        label: 'dsmip',
+      });
+      this.dsmip.onMessage((d) => this.onDsmip(d));
+    }
+    this.relay = await openDhcpRelaySockets(this.provider, this.dataPlane, c);
+    if (this.deps.metricsServer ?? c.metrics.enabled) {
+      this.metricsHttp = await startMetricsServer({
+        registry: this.metrics.registry,
+        host: c.metrics.address.toString(),
+        port: c.metrics.port,
+        ...(c.metrics.status ? { status: () => this.status() } : {}),
+      });
+    }
+    this.log.info({ ike: this.ike.local, dsmipPort: this.dsmip?.localPort, metrics: this.metricsUrl }, 'home agent up');
+  }
+
+  private openCapture(): PacketCapture {
+    if (!this.config.capture.pcap) return NO_CAPTURE;
+    this.ownedCapture = CaptureWriter.open(this.config.capture.pcap);
+    return this.ownedCapture;
+  }
+
+  /** UDP 4191: a BU (IPv6 + ESP + MH) or a reverse-tunnelled data packet (RFC 5555 §4.1). */
+  private onDsmip(d: InboundDatagram): void {
+    const outcome = this.pipeline.receiveUdp(d.receivedAt, d);
+    if (outcome.kind === 'not-signalling') {
+      const outer: OuterInfo = {
+        family: 4,
+        source: d.source as Ipv4Address,
+        destination: d.local as Ipv4Address,
+        sourcePort: d.sourcePort,
+        viaUdp4191: true,
+      };
+      this.dataPlane.fromMobileNode(d.receivedAt, outer, d.payload);
+    } else if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
+    else if (outcome.kind === 'esp-other') this.drop('signalling', 'esp-on-another-child-sa');
+    this.serviceSignalling();
+  }
+
+  /** Sends what the pipeline sealed, applies the core's events, re-arms the timer. */
+  private serviceSignalling(): void {
+    if (this.stopped) return;
+    for (let out = this.pipeline.pollSend(); out !== undefined; out = this.pipeline.pollSend()) this.baSender.send(out);
+    this.baSender.clearNotes();
+    for (let e = this.core.pollEvent(); e !== undefined; e = this.core.pollEvent()) this.onBindingEvent(e);
+    this.timer.arm(this.pipeline.pollTimeout());
+  }
+
+  private onBindingEvent(e: HomeAgentEvent): void {
+    this.bindings.apply(e);
+    this.mipLog.info({ event: e }, e.kind);
+    this.emit({ kind: 'binding', event: e });
+  }
+
+  private sendTunnel(route: TunnelRoute, inner: Uint8Array): boolean {
+    if (route.kind !== 'udp4' || !this.dsmip) return false; // IPv4/IPv6 headers need raw sockets
+    this.dsmip.send(inner, route.destination, route.destinationPort, { source: route.source });
+    return true;
+  }
+
+  private drop(layer: string, reason: string): void {
+    this.metrics.countDrop(layer, reason);
+    this.emit({ kind: 'drop', layer, reason });
+  }
+
+  private emit(e: HomeAgentNodeEvent): void {
+    this.events.emit(e);
+  }
+}
