@@ -1,16 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { addDecodeCommand } from './decode-command.ts';
+import { addDemoCommand } from './demo-command.ts';
+import { EXIT } from './exit-codes.ts';
+import { addHaCommand, addUeCommand } from './node-commands.ts';
 
-/** Exit codes scripts can rely on. */
-export const EXIT = {
-  OK: 0,
-  /** The input could not be read (missing file, not a capture, bad hex). */
-  INPUT: 1,
-  /** Bad command-line usage. */
-  USAGE: 2,
-  /** Everything was read, but at least one packet was malformed (it is still printed, with the error). */
-  MALFORMED: 3,
-} as const;
+export { EXIT } from './exit-codes.ts';
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('dsmip')
@@ -19,8 +13,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
         'Commands available in this version are listed below.',
     )
     .version('0.1.0')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 input unreadable or run failed, 2 usage or config error,\n' +
+        '3 malformed packet (decode), 4 raw IP sockets needed (demo --access ipv6, ue on IPv6 access).',
+    )
     .showHelpAfterError()
     .exitOverride();
+  addDemoCommand(program, setExit);
+  addHaCommand(program, setExit);
+  addUeCommand(program, setExit);
   addDecodeCommand(program, setExit);
   return program;
 }

@@ -12,6 +12,7 @@
  */
 import { type CipherGCMTypes, createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { EspNextHeader } from '../wire/esp/constants.ts';
+import { packetBytes } from './packet-bytes.ts';
 import type { EspDropReason, EspSa, EspSealRefusal } from './sa.ts';
 
 export type EspSealResult =
@@ -36,13 +37,14 @@ const TRAILER_LENGTH = 2; // Pad Length ‖ Next Header
 const GCM_TAG_LENGTH = 16;
 const TWO_32 = 0x1_0000_0000;
 
-// Scratch buffers: processing is synchronous, and node:crypto copies nonces and AAD when it is handed them.
-/** Default padding contents 1, 2, 3, … (RFC 4303 §2.4). */
-const DEFAULT_PADDING = Uint8Array.from({ length: 255 }, (_, i) => i + 1);
-const trailerScratch = new Uint8Array(255 + TRAILER_LENGTH);
+// Scratch buffers: processing is synchronous, and node:crypto copies nonces, AAD and tags when it is handed them.
 const nonceScratch = new Uint8Array(12);
+const aadScratch = new Uint8Array(8);
 const esnAadScratch = new Uint8Array(12);
+const tagScratch = new Uint8Array(GCM_TAG_LENGTH);
 const seqHighScratch = new Uint8Array(4);
+/** Read-only options for every GCM cipher: one object, not one per packet. */
+const GCM_OPTIONS = { authTagLength: GCM_TAG_LENGTH } as const;
 
 function writeU32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
@@ -55,15 +57,11 @@ function readU32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
-function put(out: Uint8Array, at: number, chunk: Uint8Array): number {
-  out.set(chunk, at);
-  return at + chunk.length;
-}
-
-/** GCM nonce = salt ‖ explicit IV (RFC 4106 §4). */
-function gcmNonce(sa: EspSa, iv: Uint8Array): Uint8Array {
-  nonceScratch.set(sa.salt, 0);
-  nonceScratch.set(iv, 4);
+/** GCM nonce = salt ‖ explicit IV (RFC 4106 §4), the IV being the 8 bytes of `packet` at `ivAt`. */
+function gcmNonce(sa: EspSa, packet: Uint8Array, ivAt: number): Uint8Array {
+  const salt = sa.salt;
+  for (let i = 0; i < 4; i++) nonceScratch[i] = salt[i]!;
+  for (let i = 0; i < 8; i++) nonceScratch[4 + i] = packet[ivAt + i]!;
   return nonceScratch;
 }
 
@@ -72,7 +70,10 @@ function gcmNonce(sa: EspSa, iv: Uint8Array): Uint8Array {
  * eight bytes as they stand.
  */
 function gcmAad(sa: EspSa, packet: Uint8Array, high: number, low: number): Uint8Array {
-  if (!sa.esn) return packet.subarray(0, HEADER_LENGTH);
+  if (!sa.esn) {
+    for (let i = 0; i < HEADER_LENGTH; i++) aadScratch[i] = packet[i]!;
+    return aadScratch;
+  }
   writeU32(esnAadScratch, 0, sa.spi);
   writeU32(esnAadScratch, 4, high);
   writeU32(esnAadScratch, 8, low);
@@ -123,36 +124,39 @@ export function sealEsp(sa: EspSa, nextHeader: number, data: Uint8Array): EspSea
   const high = Math.floor(sequence / TWO_32);
   // RFC 4303 §2.4: pad so the plaintext is whole cipher blocks and Next Header ends on a 4-byte boundary.
   const padLength = (sa.alignment - ((data.length + TRAILER_LENGTH) % sa.alignment)) % sa.alignment;
-  const trailer = trailerScratch.subarray(0, padLength + TRAILER_LENGTH);
-  trailer.set(DEFAULT_PADDING.subarray(0, padLength), 0);
-  trailer[padLength] = padLength;
-  trailer[padLength + 1] = nextHeader;
-
   const cipherStart = HEADER_LENGTH + sa.ivLength;
-  const icvAt = cipherStart + data.length + trailer.length;
-  const out = new Uint8Array(icvAt + sa.icvLength);
+  const icvAt = cipherStart + data.length + padLength + TRAILER_LENGTH;
+  const out = packetBytes(icvAt + sa.icvLength);
   writeU32(out, 0, sa.spi);
   writeU32(out, 4, low);
-  const iv = out.subarray(HEADER_LENGTH, cipherStart);
+  // The plaintext (payload, default padding 1, 2, 3, …, Pad Length, Next Header) goes where its ciphertext will
+  // be, so the cipher is fed once and nothing is copied twice.
+  out.set(data, cipherStart);
+  let at = cipherStart + data.length;
+  for (let i = 1; i <= padLength; i++) out[at++] = i;
+  out[at++] = padLength;
+  out[at] = nextHeader;
+  const plaintext = out.subarray(cipherStart, icvAt);
   if (sa.aead) {
-    writeU32(iv, 0, high);
-    writeU32(iv, 4, low);
-    const c = createCipheriv(sa.cipherName as CipherGCMTypes, sa.cipherKey, gcmNonce(sa, iv), {
-      authTagLength: GCM_TAG_LENGTH,
-    });
+    writeU32(out, HEADER_LENGTH, high);
+    writeU32(out, HEADER_LENGTH + 4, low);
+    const c = createCipheriv(
+      sa.cipherName as CipherGCMTypes,
+      sa.cipherKey,
+      gcmNonce(sa, out, HEADER_LENGTH),
+      GCM_OPTIONS,
+    );
     c.setAAD(gcmAad(sa, out, high, low));
-    let at = put(out, cipherStart, c.update(data));
-    at = put(out, at, c.update(trailer));
-    put(out, at, c.final());
+    out.set(c.update(plaintext), cipherStart);
+    c.final(); // GCM holds nothing back: emits no bytes, computes the tag
     out.set(c.getAuthTag(), icvAt);
   } else {
     const random = sa.random(sa.ivLength);
     if (random.length !== sa.ivLength) throw new RangeError(`random source gave ${random.length} bytes`);
-    iv.set(random);
-    const c = createCipheriv(sa.cipherName, sa.cipherKey, iv).setAutoPadding(false);
-    let at = put(out, cipherStart, c.update(data));
-    at = put(out, at, c.update(trailer));
-    put(out, at, c.final());
+    out.set(random, HEADER_LENGTH);
+    const c = createCipheriv(sa.cipherName, sa.cipherKey, random).setAutoPadding(false);
+    out.set(c.update(plaintext), cipherStart);
+    c.final(); // whole blocks, no padding added: emits nothing
     out.set(hmacIcv(sa, out.subarray(0, icvAt), high), icvAt);
   }
   sa.record(data.length);
@@ -182,31 +186,32 @@ export function openEsp(sa: EspSa, packet: Uint8Array): EspOpenResult {
   const cipherLength = n - cipherStart - sa.icvLength;
   if (cipherLength < TRAILER_LENGTH || cipherLength % sa.cipherBlock !== 0) return dropped(sa, 'malformed', sequence);
   const high = Math.floor(sequence / TWO_32);
-  const iv = packet.subarray(HEADER_LENGTH, cipherStart);
-  const ciphertext = packet.subarray(cipherStart, cipherStart + cipherLength);
-  const icv = packet.subarray(cipherStart + cipherLength);
+  const icvAt = cipherStart + cipherLength;
+  const ciphertext = packet.subarray(cipherStart, icvAt);
 
   let plain: Uint8Array;
   if (sa.aead) {
-    const d = createDecipheriv(sa.cipherName as CipherGCMTypes, sa.cipherKey, gcmNonce(sa, iv), {
-      authTagLength: GCM_TAG_LENGTH,
-    });
-    d.setAuthTag(icv);
+    const d = createDecipheriv(
+      sa.cipherName as CipherGCMTypes,
+      sa.cipherKey,
+      gcmNonce(sa, packet, HEADER_LENGTH),
+      GCM_OPTIONS,
+    );
+    for (let i = 0; i < GCM_TAG_LENGTH; i++) tagScratch[i] = packet[icvAt + i]!;
+    d.setAuthTag(tagScratch);
     d.setAAD(gcmAad(sa, packet, high, low));
-    const head = d.update(ciphertext);
+    plain = d.update(ciphertext);
     try {
       d.final();
     } catch {
       return dropped(sa, 'auth-failed', sequence);
     }
-    plain = new Uint8Array(head.buffer, head.byteOffset, head.length);
   } else {
-    const want = hmacIcv(sa, packet.subarray(0, cipherStart + cipherLength), high);
-    if (!timingSafeEqual(want, icv)) return dropped(sa, 'auth-failed', sequence);
-    const d = createDecipheriv(sa.cipherName, sa.cipherKey, iv).setAutoPadding(false);
-    const head = d.update(ciphertext);
+    const want = hmacIcv(sa, packet.subarray(0, icvAt), high);
+    if (!timingSafeEqual(want, packet.subarray(icvAt))) return dropped(sa, 'auth-failed', sequence);
+    const d = createDecipheriv(sa.cipherName, sa.cipherKey, packet.subarray(HEADER_LENGTH, cipherStart));
+    plain = d.setAutoPadding(false).update(ciphertext);
     d.final(); // whole blocks, no padding removal: emits nothing, cannot fail
-    plain = new Uint8Array(head.buffer, head.byteOffset, head.length);
   }
   // Authentic from here on: the window moves even if the contents turn out to be unusable.
   sa.replay.accept(sequence);
@@ -220,5 +225,7 @@ export function openEsp(sa: EspSa, packet: Uint8Array): EspOpenResult {
   sa.record(dataEnd);
   if (nextHeader === EspNextHeader.NO_NEXT_HEADER) return dropped(sa, 'dummy-packet', sequence);
   if (sa.mode === 'tunnel' && !isTunnelPayload(nextHeader)) return dropped(sa, 'bad-next-header', sequence);
-  return { ok: true, sa, nextHeader, data: plain.subarray(0, dataEnd), sequence };
+  // A plain Uint8Array view (not node's Buffer) over the decrypted bytes, padding left out.
+  const data = new Uint8Array(plain.buffer, plain.byteOffset, dataEnd);
+  return { ok: true, sa, nextHeader, data, sequence };
 }

@@ -20,6 +20,7 @@ import {
 import { decodeIpPacket } from '../wire/ip/tunnel.ts';
 import { parseUdp, type UdpPseudoHeader } from '../wire/ip/udp.ts';
 import type { EspOpenResult } from './esp-protect.ts';
+import { readIpv6EspCarrier } from './ipv6-esp-carrier.ts';
 import type { EspSa } from './sa.ts';
 import { type EspSad, saMatchesPacket } from './sad.ts';
 import { type PacketSelector, upperLayerSelector } from './selectors.ts';
@@ -66,6 +67,9 @@ export function classifyIpsecPacket(bytes: Uint8Array, encapPorts: readonly numb
   let payload: Uint8Array;
   let payloadAt: number;
   if (version === 6) {
+    // The usual BU/BA shapes without building the header chain; everything else is parsed in full below.
+    const carrier = readIpv6EspCarrier(bytes);
+    if (carrier !== undefined) return carrier;
     const p = parseIpv6(Reader.of(bytes, 'ipv6'));
     const hao = findHomeAddressOption(p);
     const rh2 = findRoutingType2(p);
@@ -137,7 +141,8 @@ function innerSelector(
       source: carrier.effectiveSource,
       destination: carrier.effectiveDestination,
       protocol: nextHeader,
-      ...ports,
+      sourcePort: ports.sourcePort,
+      destinationPort: ports.destinationPort,
     };
   }
   let ip: ReturnType<typeof decodeIpPacket>;
@@ -176,7 +181,7 @@ export function openEspPacket(sad: EspSad, carrier: EspCarrier): IpsecOpenResult
       return { ok: false, reason, spi: r.sa.spi, sequence: r.sequence };
     }
   }
-  return { ...r, carrier };
+  return { ok: true, sa: r.sa, nextHeader: r.nextHeader, data: r.data, sequence: r.sequence, carrier };
 }
 
 /**

@@ -56,10 +56,10 @@ export function ipv4FromInt(n: number): Ipv4Address {
  */
 export function isUnicastRoutableIpv6(a: Ipv6Address): boolean {
   const b = a.bytes;
-  if (a.isUnspecified || a.isMulticast || a.isLinkLocal) return false;
+  if (b[0] === 0xff || (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80)) return false; // multicast, link-local
   let zeros = 0;
-  while (zeros < 15 && b[zeros] === 0) zeros++;
-  if (zeros === 15 && b[15] === 1) return false; // ::1
+  while (zeros < 16 && b[zeros] === 0) zeros++;
+  if (zeros === 16 || (zeros === 15 && b[15] === 1)) return false; // ::, ::1
   const mapped = zeros === 10 && b[10] === 0xff && b[11] === 0xff; // ::ffff:0:0/96 never appears on the wire
   return !mapped;
 }

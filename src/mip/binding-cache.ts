@@ -105,9 +105,7 @@ export class BindingCache {
     this.entries.set(entry.homeAddressKey, entry);
     this.heap.push(entry.expiresAtMs, entry.homeAddressKey);
     // Every refresh leaves a stale pair behind; rebuild once they outnumber the live ones.
-    if (this.heap.length > 2 * this.entries.size + 1024) {
-      this.heap.rebuild(this.liveDeadlines());
-    }
+    if (this.heap.length > 2 * this.entries.size + 1024) this.rebuildHeap();
   }
 
   /** Links an IPv4 HoA to the binding (RFC 5555 §4.5), releasing a different one it held. */
@@ -155,7 +153,14 @@ export class BindingCache {
     return e;
   }
 
-  private *liveDeadlines(): Generator<readonly [number, string]> {
-    for (const e of this.entries.values()) yield [e.expiresAtMs, e.homeAddressKey];
+  /** The heap of live deadlines only, in one pass over the entries (no pair objects). */
+  private rebuildHeap(): void {
+    const times: number[] = [];
+    const keys: string[] = [];
+    for (const e of this.entries.values()) {
+      times.push(e.expiresAtMs);
+      keys.push(e.homeAddressKey);
+    }
+    this.heap.replace(times, keys);
   }
 }

@@ -85,13 +85,17 @@ function ack(
   };
 }
 
-/** Framing of a rejection: the same rules as an acceptance, NAT verdict included when one was reached. */
+/**
+ * Framing of a rejection: the same rules as an acceptance, NAT verdict included when one was reached; in UDP
+ * when the BU asked for F = 1, since that MN may be unable to receive anything else (RFC 5555 §3.1.3).
+ */
 function rejection(
   status: number,
   sequence: number,
   ctx: BindingUpdateContext,
   policy: HomeAgentPolicy,
   nat: boolean,
+  udpRequested: boolean,
 ): BuDecision {
   const options: MobilityOption[] = [];
   const natOption = natDetectionOption(ctx, nat, false, policy);
@@ -99,8 +103,13 @@ function rejection(
   return {
     verdict: 'reject',
     status,
-    reply: reply(ctx, ack(status, sequence, 0, options), chooseBaTransport(ctx, nat, policy)),
+    reply: reply(ctx, ack(status, sequence, 0, options), chooseBaTransport(ctx, nat || udpRequested, policy)),
   };
+}
+
+/** F = 1 in a BU that came in UDP over IPv4: "all packets" to this MN go in UDP (RFC 5555 §3.1.3). */
+function udpRequestedBy(bu: BindingUpdate, ctx: BindingUpdateContext): boolean {
+  return bu.forceUdpEncapsulation && ctx.outer.family === 4 && ctx.outer.viaUdp4191;
 }
 
 export function decideBindingUpdate(
@@ -126,37 +135,47 @@ export function decideBindingUpdate(
   if (coa.kind === 'drop') return { verdict: 'drop', reason: coa.reason };
   // Every BA to an IPv4 CoA, rejections included, must get through a NAT when one is (or may be) there.
   const nat = natOnPath(bu, ctx);
-  const reject = (status: number, sequence = bu.sequence) => rejection(status, sequence, ctx, policy, nat);
+  const udpRequested = udpRequestedBy(bu, ctx);
   if (existing !== undefined) {
     // RFC 6275 §9.5.1: stale → 135 with the last accepted number; H change → 139 (entry unchanged).
     if (!isSequenceNewer(bu.sequence, existing.sequence)) {
-      return reject(BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW, existing.sequence);
+      return rejection(BaStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW, existing.sequence, ctx, policy, nat, udpRequested);
     }
-    if (!bu.homeRegistration) return reject(BaStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED);
+    if (!bu.homeRegistration) {
+      return rejection(BaStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED, bu.sequence, ctx, policy, nat, udpRequested);
+    }
   } else if (!bu.homeRegistration) {
     // A correspondent registration needs return-routability options this HA-only node never accepts.
     return { verdict: 'drop', reason: 'not-home-registration' };
   }
-  if (!policy.homeRegistration) return reject(BaStatus.HOME_REGISTRATION_NOT_SUPPORTED);
+  if (!policy.homeRegistration) {
+    return rejection(BaStatus.HOME_REGISTRATION_NOT_SUPPORTED, bu.sequence, ctx, policy, nat, udpRequested);
+  }
   if (bu.lifetimeSec === 0) {
     // RFC 6275 §10.3.2: 133 without a home registration, else status 0, lifetime 0, no Binding Refresh Advice.
-    if (existing === undefined) return reject(BaStatus.NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE);
-    return decideDeregistration(bu, ctx, existing, policy, nat);
+    if (existing === undefined) {
+      return rejection(BaStatus.NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE, bu.sequence, ctx, policy, nat, udpRequested);
+    }
+    return decideDeregistration(bu, ctx, existing, policy, nat, udpRequested);
   }
   // RFC 6275 §10.3.1: "not home subnet" comes before any other reason to reject.
   const prefix = homePrefixOf(policy, ctx);
-  if (prefix === undefined) return reject(BaStatus.NOT_HOME_SUBNET);
-  if (coa.kind === 'reject') return reject(coa.status);
-  if (bu.mobileRouter && !policy.mobileRouter) return reject(BaStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED);
+  if (prefix === undefined) return rejection(BaStatus.NOT_HOME_SUBNET, bu.sequence, ctx, policy, nat, udpRequested);
+  if (coa.kind === 'reject') return rejection(coa.status, bu.sequence, ctx, policy, nat, udpRequested);
+  if (bu.mobileRouter && !policy.mobileRouter) {
+    return rejection(BaStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED, bu.sequence, ctx, policy, nat, udpRequested);
+  }
   // F only means something for an IPv4 CoA; over IPv6 it is ignored (RFC 5555 §3.1.3 "SHOULD NOT be set").
   const forcedUdp = bu.forceUdpEncapsulation && coa.kind === 'ipv4';
   if (forcedUdp && policy.forceUdpRequest === 'reject-144') {
-    return reject(BaStatus.MIPV6_ID_MISMATCH); // RFC 5555 §4.5 "error code 144" (docs/spec-choices.md)
+    // RFC 5555 §4.5 "error code 144" (docs/spec-choices.md)
+    return rejection(BaStatus.MIPV6_ID_MISMATCH, bu.sequence, ctx, policy, nat, udpRequested);
   }
-  if (existing === undefined && state.bindingCount >= policy.maxBindings)
-    return reject(BaStatus.INSUFFICIENT_RESOURCES);
+  if (existing === undefined && state.bindingCount >= policy.maxBindings) {
+    return rejection(BaStatus.INSUFFICIENT_RESOURCES, bu.sequence, ctx, policy, nat, udpRequested);
+  }
   const grant = grantLifetime(bu.lifetimeSec, policy.maxLifetimeSec, prefix, now);
-  if (grant === undefined) return reject(BaStatus.NOT_HOME_SUBNET);
+  if (grant === undefined) return rejection(BaStatus.NOT_HOME_SUBNET, bu.sequence, ctx, policy, nat, udpRequested);
   const ipv4 = decideIpv4HomeAddress(
     findOption(bu, 'ipv4-home-address'),
     { homeAddressKey: ipv6Key(ctx.homeAddress), existing, authorizedIpv4HomeAddress: ctx.authorizedIpv4HomeAddress },
@@ -209,6 +228,7 @@ function decideDeregistration(
   existing: BindingView,
   policy: HomeAgentPolicy,
   nat: boolean,
+  udpRequested: boolean,
 ): BuDecision {
   const options: MobilityOption[] = [];
   const ipv4Ack = deregistrationIpv4Ack(findOption(bu, 'ipv4-home-address'), existing);
@@ -217,5 +237,6 @@ function decideDeregistration(
   if (natOption) options.push(natOption);
   const k = bu.keyManagementMobilityCapability && policy.keyManagementMobility;
   const message = ack(BaStatus.ACCEPTED, bu.sequence, 0, options, k);
-  return { verdict: 'deregister', reply: reply(ctx, message, chooseBaTransport(ctx, nat, policy)) };
+  // F = 1 still holds for the BA that ends the binding (RFC 5555 §3.1.3): the MN may not receive protocol 41.
+  return { verdict: 'deregister', reply: reply(ctx, message, chooseBaTransport(ctx, nat || udpRequested, policy)) };
 }

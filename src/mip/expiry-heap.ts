@@ -66,6 +66,12 @@ export class ExpiryHeap {
       times.push(t);
       keys.push(k);
     }
+    this.replace(times, keys);
+  }
+
+  /** Replaces the content with the pairs `(times[i], keys[i])` in O(n), taking the arrays over. */
+  replace(times: number[], keys: string[]): void {
+    if (times.length !== keys.length) throw new RangeError(`${times.length} deadlines for ${keys.length} keys`);
     this.times = times;
     this.keys = keys;
     for (let i = (times.length >> 1) - 1; i >= 0; i--) this.siftDown(i);

@@ -187,26 +187,39 @@ export class HomeAgentCore {
   ): void {
     const created = existing === undefined || existing.has(BindingFlag.DEREGISTERED);
     const e = existing ?? new BindingEntry(key);
-    const before = created ? undefined : tunnelOfEntry(e);
+    // The tunnel this BU asks for, compared with the entry's before it is written (a change is a binding-updated).
+    let careOfV6 = '';
+    let careOfV4 = 0;
+    let remoteV4 = 0;
+    let remotePort = 0;
+    let localV4 = 0;
+    if (plan.careOf instanceof Ipv4Address) {
+      const outer = ctx.outer;
+      careOfV4 = ipv4Int(plan.careOf);
+      remoteV4 = outer.family === 4 ? ipv4Int(outer.source) : 0;
+      remotePort = outer.sourcePort ?? 0;
+      localV4 = outer.family === 4 ? ipv4Int(outer.destination) : 0;
+    } else {
+      careOfV6 = ipv6Key(plan.careOf);
+    }
+    const moved =
+      e.mode !== plan.mode ||
+      e.careOfV6 !== careOfV6 ||
+      e.careOfV4 !== careOfV4 ||
+      e.remoteV4 !== remoteV4 ||
+      e.remotePort !== remotePort ||
+      e.localV4 !== localV4;
     e.ikeSaId = ctx.ikeSaId;
     e.sequence = plan.sequence;
     e.lifetimeSec = plan.lifetimeSec;
     e.expiresAtMs = now + plan.lifetimeSec * 1000;
     e.mode = plan.mode;
-    if (plan.careOf instanceof Ipv4Address) {
-      const outer = ctx.outer;
-      e.careOfV6 = '';
-      e.careOfV4 = ipv4Int(plan.careOf);
-      e.remoteV4 = outer.family === 4 ? ipv4Int(outer.source) : 0;
-      e.remotePort = outer.sourcePort ?? 0;
-      e.localV4 = outer.family === 4 ? ipv4Int(outer.destination) : 0;
-    } else {
-      e.careOfV6 = ipv6Key(plan.careOf);
-      e.careOfV4 = 0;
-      e.remoteV4 = 0;
-      e.remotePort = 0;
-      e.localV4 = 0;
-    }
+    // Unchanged keys keep the entry's own string, so a refresh leaves no new object reachable from the cache.
+    if (e.careOfV6 !== careOfV6) e.careOfV6 = careOfV6;
+    e.careOfV4 = careOfV4;
+    e.remoteV4 = remoteV4;
+    e.remotePort = remotePort;
+    e.localV4 = localV4;
     e.flags =
       (e.flags & BindingFlag.IPV4_DYNAMIC) |
       (plan.natDetected ? BindingFlag.NAT_DETECTED : 0) |
@@ -215,8 +228,7 @@ export class HomeAgentCore {
       (plan.mobileRouter ? BindingFlag.MOBILE_ROUTER : 0);
     this.cache.store(e);
     if (created) this.events.push({ kind: 'binding-created', ...this.info(e, plan) });
-    else if (before === undefined || !sameTunnel(before, e))
-      this.events.push({ kind: 'binding-updated', ...this.info(e, plan) });
+    else if (moved) this.events.push({ kind: 'binding-updated', ...this.info(e, plan) });
     this.applyIpv4(e, ipv4);
   }
 
@@ -261,29 +273,4 @@ export class HomeAgentCore {
       natDetected: plan.natDetected,
     };
   }
-}
-
-/** The fields that make a binding's tunnel: a change of any of them is a `binding-updated`. */
-type TunnelFields = Pick<BindingEntry, 'mode' | 'careOfV6' | 'careOfV4' | 'remoteV4' | 'remotePort' | 'localV4'>;
-
-function tunnelOfEntry(e: BindingEntry): TunnelFields {
-  return {
-    mode: e.mode,
-    careOfV6: e.careOfV6,
-    careOfV4: e.careOfV4,
-    remoteV4: e.remoteV4,
-    remotePort: e.remotePort,
-    localV4: e.localV4,
-  };
-}
-
-function sameTunnel(a: TunnelFields, b: TunnelFields): boolean {
-  return (
-    a.mode === b.mode &&
-    a.careOfV6 === b.careOfV6 &&
-    a.careOfV4 === b.careOfV4 &&
-    a.remoteV4 === b.remoteV4 &&
-    a.remotePort === b.remotePort &&
-    a.localV4 === b.localV4
-  );
 }

@@ -9,6 +9,7 @@
  * information in the outer header will be preserved after IPsec processing"). Outbound: the framing a core's
  * `MhTransport` asks for around sealed ESP.
  */
+import { packetBytes } from '../../ipsec/packet-bytes.ts';
 import { classifyIpsecPacket, type EspCarrier } from '../../ipsec/packet-open.ts';
 import type { MhTransport, OuterInfo, SendMh } from '../../mip/types.ts';
 import type { InboundDatagram, IpFamily } from '../../net/transport.ts';
@@ -163,7 +164,7 @@ function ipv6WithEsp(
   const extLength = extension === undefined ? 0 : EXTENSION_LENGTH;
   const payloadLength = extLength + esp.length;
   if (payloadLength > 0xffff) throw new RangeError(`IPv6 payload of ${payloadLength} bytes`);
-  const out = new Uint8Array(IPV6_HEADER_LENGTH + payloadLength);
+  const out = packetBytes(IPV6_HEADER_LENGTH + payloadLength);
   out[0] = 0x60;
   out[4] = payloadLength >>> 8;
   out[5] = payloadLength & 0xff;

@@ -78,7 +78,7 @@ function emitWithLength(m: MobilityMessage, w: Writer, len: number, addrs: MhPse
     .u16(0);
   emitMessageBody(m, w);
   if (w.offset - start !== len) throw new RangeError(`MH emitter wrote ${w.offset - start} of ${len} octets`);
-  const mh = w.buf.subarray(start, start + len);
+  const mh = start === 0 && len === w.buf.length ? w.buf : w.buf.subarray(start, start + len);
   w.patchU16(start + CHECKSUM_OFFSET, mobilityHeaderChecksum(mh, addrs));
 }
 

@@ -129,6 +129,19 @@ function u32(b: Uint8Array, p: number): number {
   return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
 }
 
+const addressScratch = new Uint8Array(16);
+
+/** The IPv6 address at `b[p, p + 16)`, copied once (through a scratch array rather than a view). */
+function ipv6At(b: Uint8Array, p: number): Ipv6Address {
+  for (let i = 0; i < 16; i++) addressScratch[i] = b[p + i]!;
+  return Ipv6Address.fromBytes(addressScratch);
+}
+
+/** The IPv4 address at `b[p, p + 4)`. */
+function ipv4At(b: Uint8Array, p: number): Ipv4Address {
+  return Ipv4Address.fromNumber(u32(b, p));
+}
+
 /**
  * Parses one option's data `b[p, p+len)` (already bounds-checked against the MH by the caller).
  * `at` is the absolute offset of the Type byte, for errors. Pad1/PadN never reach here.
@@ -140,7 +153,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
       return { kind: 'binding-refresh-advice', refreshIntervalSec: u16(b, p) * LIFETIME_UNIT_SEC };
     case T.ALTERNATE_CARE_OF_ADDRESS:
       if (len !== 16) badLength(at, type, len, '16');
-      return { kind: 'alternate-care-of-address', careOfAddress: Ipv6Address.fromBytes(b.subarray(p, p + 16)) };
+      return { kind: 'alternate-care-of-address', careOfAddress: ipv6At(b, p) };
     case T.NONCE_INDICES:
       if (len !== 4) badLength(at, type, len, '4');
       return { kind: 'nonce-indices', homeNonceIndex: u16(b, p), careOfNonceIndex: u16(b, p + 2) };
@@ -153,7 +166,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
       if (prefixLength > 128) {
         throw new WireError('BAD_VALUE', 'mh', at + 3, `mobile network prefix length ${prefixLength} > 128`);
       }
-      return { kind: 'mobile-network-prefix', prefixLength, prefix: Ipv6Address.fromBytes(b.subarray(p + 2, p + 18)) };
+      return { kind: 'mobile-network-prefix', prefixLength, prefix: ipv6At(b, p + 2) };
     }
     case T.DNS_UPDATE:
       // RFC 5026 §8.1: Status(1), R + 7 reserved bits (1), then the variable-length MN identity.
@@ -175,7 +188,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
         kind: 'ipv4-home-address',
         prefixLength,
         requestMobileNetworkPrefix: (b[p]! & 0x02) !== 0,
-        homeAddress: Ipv4Address.fromBytes(b.subarray(p + 2, p + 6)),
+        homeAddress: ipv4At(b, p + 2),
       };
     }
     case T.IPV4_ADDRESS_ACKNOWLEDGEMENT:
@@ -184,14 +197,14 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
         kind: 'ipv4-address-acknowledgement',
         status: b[p]!,
         prefixLength: b[p + 1]! >>> 2,
-        homeAddress: Ipv4Address.fromBytes(b.subarray(p + 2, p + 6)),
+        homeAddress: ipv4At(b, p + 2),
       };
     case T.NAT_DETECTION:
       if (len !== 6) badLength(at, type, len, '6');
       return { kind: 'nat-detection', udpEncapsulationRequired: (b[p]! & 0x80) !== 0, refreshTimeSec: u32(b, p + 2) };
     case T.IPV4_CARE_OF_ADDRESS:
       if (len !== 6) badLength(at, type, len, '6');
-      return { kind: 'ipv4-care-of-address', careOfAddress: Ipv4Address.fromBytes(b.subarray(p + 2, p + 6)) };
+      return { kind: 'ipv4-care-of-address', careOfAddress: ipv4At(b, p + 2) };
     case T.BINDING_IDENTIFIER: {
       // RFC 5648 §4.3: "It MUST be set to either 4, 8, or 20" (no CoA, IPv4 CoA, IPv6 CoA).
       if (len !== 4 && len !== 8 && len !== 20) badLength(at, type, len, '4, 8 or 20');
@@ -199,8 +212,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
       const status = b[p + 2]!;
       const simultaneousHomeAndForeign = (b[p + 3]! & 0x80) !== 0;
       if (len === 4) return { kind: 'binding-identifier', bindingId, status, simultaneousHomeAndForeign };
-      const coa = b.subarray(p + 4, p + len);
-      const careOfAddress = len === 8 ? Ipv4Address.fromBytes(coa) : Ipv6Address.fromBytes(coa);
+      const careOfAddress = len === 8 ? ipv4At(b, p + 4) : ipv6At(b, p + 4);
       return { kind: 'binding-identifier', bindingId, status, simultaneousHomeAndForeign, careOfAddress };
     }
     default:

@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { DemoFailedError, type DemoResult, DemoUnavailableError, runDemo } from '../node/demo/run-demo.ts';
+import { renderLadderHtml } from '../obs/ladder/render-html.ts';
+import { renderSummaryText } from '../obs/ladder/render-summary.ts';
+import { renderLadderText } from '../obs/ladder/render-text.ts';
+import type { TraceEntry } from '../obs/ladder/trace.ts';
+import { EXIT } from './exit-codes.ts';
+import { toPlain } from './render.ts';
+
+interface DemoFlags {
+  pcap?: string;
+  keylog?: string;
+  html?: string;
+  access: 'ipv4' | 'ipv6';
+  nat?: boolean;
+  atHome?: boolean;
+  json?: boolean;
+}
+
+const HELP_AFTER = `
+Runs a DNS server, a home agent (embedded AAA with the TS 35.208 set 1 subscriber, embedded DHCPv6/DHCPv4) and a
+UE on loopback over real UDP sockets. The UE finds the HA by DNS, runs IKEv2 with EAP-AKA, registers with an IPv4
+home address request, fetches DHCPv6 and DHCPv4 parameters through the tunnel, then deregisters.
+Without raw IP sockets the UE asks for UDP encapsulation (F = 1) and the output says why.
+
+Open the capture in Wireshark with the key log:
+  WIRESHARK_CONFIG_DIR=DIR wireshark -d udp.port==4191,ip FILE
+
+Exit codes: 0 attached and deregistered, 1 the attach failed, 2 usage error,
+4 the access asked for needs raw IP sockets (--access ipv6).`;
+
+/** Terminal width clamped to 100–120 columns; 110 when not a terminal. */
+function ladderWidth(): number {
+  const cols = process.stdout.columns;
+  return cols ? Math.min(120, Math.max(100, cols)) : 110;
+}
+
+function ladder(entries: readonly TraceEntry[], columns: readonly string[]): string {
+  const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  return renderLadderText(entries, { columns, width: ladderWidth(), color });
+}
+
+function jsonOf(r: DemoResult): string {
+  return JSON.stringify({
+    columns: r.columns,
+    trace: r.entries,
+    summary: toPlain(r.summary),
+    attach: toPlain(r.attach),
+    ikePorts: r.ikePorts,
+    deregistered: r.deregistered,
+  });
+}
+
+/** `dsmip demo`: the whole attach on loopback, as a ladder diagram and a summary (what `npm start` runs). */
+export function addDemoCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('demo')
+    .description('run an HA, a DNS server and a UE on loopback and show the attach as a ladder diagram')
+    .option('--pcap <file>', 'write every packet as it left its socket (outer headers included) to a pcap file')
+    .option('--keylog <dir>', 'write Wireshark key files (IKEv2 and ESP) to DIR, for WIRESHARK_CONFIG_DIR')
+    .option('--html <file>', 'write the ladder and the summary as a self-contained HTML page')
+    .addOption(new Option('--access <family>', 'the UE access network').choices(['ipv4', 'ipv6']).default('ipv4'))
+    .option('--nat', 'put a NAT (in process) between the UE and the HA, rewriting address and port')
+    .option('--at-home', 'the UE is on its home link: no binding, no tunnel')
+    .option('--json', 'print one JSON document (trace and summary) instead of text')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (flags: DemoFlags) => {
+      let r: DemoResult;
+      try {
+        r = await runDemo({
+          access: flags.access,
+          nat: flags.nat === true,
+          atHome: flags.atHome === true,
+          ...(flags.pcap ? { pcap: flags.pcap } : {}),
+          ...(flags.keylog ? { keylogDir: flags.keylog } : {}),
+        });
+      } catch (e) {
+        if (e instanceof DemoUnavailableError) {
+          console.error(`dsmip demo: ${e.message}`);
+          setExit(EXIT.RAW_SOCKETS);
+          return;
+        }
+        if (e instanceof DemoFailedError) {
+          if (!flags.json) process.stdout.write(ladder(e.entries, e.columns));
+          console.error(`dsmip demo: the attach failed: ${e.message}`);
+          setExit(EXIT.FAILED);
+          return;
+        }
+        console.error(`dsmip demo: ${e instanceof Error ? e.message : String(e)}`);
+        setExit(EXIT.FAILED);
+        return;
+      }
+      if (flags.html) {
+        const title = `dsmip demo${flags.nat ? ' --nat' : ''}${flags.atHome ? ' --at-home' : ''}: DSMIPv6 attach`;
+        writeFileSync(flags.html, renderLadderHtml(r.entries, { title, columns: r.columns, summary: r.summary }));
+      }
+      if (flags.json) {
+        console.log(jsonOf(r));
+        return;
+      }
+      process.stdout.write(`${ladder(r.entries, r.columns)}\n${renderSummaryText(r.summary)}`);
+      if (flags.pcap) console.log(`\nCapture: ${flags.pcap}${flags.keylog ? `, key log: ${flags.keylog}` : ''}`);
+    });
+}

@@ -1,0 +1,164 @@
+// `dsmip ha` and `dsmip ue` as two processes on loopback (lab aliases, no root needed): the UE attaches, SIGTERM
+// makes it deregister, both exit 0. Config errors stop either program with exit 2 before anything starts.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const BIN = new URL('../../bin/dsmip', import.meta.url).pathname;
+const PKI = new URL('../../examples/demo-pki/', import.meta.url).pathname;
+const SUBSCRIBERS = new URL('../../examples/subscribers.json', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'dsmip-nodes-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// A 127.x.y.0/24 of its own (UDP 4191 is fixed) and IKE ports above 1024 (no root needed).
+const x = 1 + Math.floor(Math.random() * 250);
+const y = 1 + Math.floor(Math.random() * 250);
+const IKE = 20000 + 2 * Math.floor(Math.random() * 5000); // below the kernel's ephemeral range (32768+)
+const ALIASES = ['--alias', `192.0.2.1=127.${x}.${y}.1`, '--alias', `192.0.2.100=127.${x}.${y}.2`];
+
+const HA_YAML = `ha:
+  addresses: { ipv6: "2001:db8:1::1", ipv4: 192.0.2.1 }
+  ports: { ike: ${IKE}, natT: ${IKE + 1} }
+  ike: { identity: ha.dsmip.test, certificate: "${PKI}ha-ecdsa.pem", privateKey: "${PKI}ha-ecdsa.key" }
+  aaa: { subscriberFile: "${join(dir, 'subscribers.json')}" }
+  homePrefixPool: { base: "2001:db8:100::/40", prefixLength: 64 }
+  ipv4HomeAddressPool: ["10.10.0.0/24"]
+  dns: { ipv6: ["2001:db8:53::53"], ipv4: ["192.0.2.53"] }
+  dhcp: { v6: { mode: embedded }, v4: { mode: embedded } }
+  metrics: { enabled: false }
+  logging: { level: info, format: json }
+`;
+
+const UE_YAML = `ue:
+  identity: { imsi: "001010000000001", k: 465b5ce8b199b49faa5f0a2ee238a6bc, opc: cd63cb71954a9f4e48a5994e37a02baf, mcc: "001", mnc: "01" }
+  apn: internet
+  discovery: { static: [{ ipv6: "2001:db8:1::1", ipv4: 192.0.2.1 }] }
+  ike:
+    ports: { remote: ${IKE}, remoteNatT: ${IKE + 1} }
+    caCertificate: "${PKI}ca-ecdsa.pem"
+    haIdentity: ha.dsmip.test
+  access: { family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }
+  logging: { level: info, format: json }
+`;
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  /** Every log line so far, parsed. */
+  readonly lines: Record<string, unknown>[];
+  waitFor(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exit: Promise<number | null>;
+}
+
+function start(args: string[]): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { msg: string; resolve: (l: Record<string, unknown>) => void }[] = [];
+  let buffered = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout!.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    for (const p of parts) {
+      const line = JSON.parse(p) as Record<string, unknown>;
+      lines.push(line);
+      for (const w of waiters.filter((w) => w.msg === line.msg)) w.resolve(line);
+    }
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exit,
+    waitFor(msg, timeoutMs = 15_000) {
+      const seen = lines.find((l) => l.msg === msg);
+      if (seen) return Promise.resolve(seen);
+      const waiting = new Promise<Record<string, unknown>>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no "${msg}" within ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          msg,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+      });
+      const exited = exit.then((code) => {
+        throw new Error(`exited with ${code} before "${msg}"; stderr: ${stderr}`);
+      });
+      return Promise.race([waiting, exited]);
+    },
+  };
+}
+
+test('dsmip ha + dsmip ue: attach, SIGTERM → deregistration, both exit 0', async () => {
+  copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
+  const ha = start(['ha', '--config', file('ha.yaml', HA_YAML), ...ALIASES]);
+  const ue = start(['ue', '--config', file('ue.yaml', UE_YAML), ...ALIASES, '--set', 'ue.mobility.lifetime=30m']);
+  try {
+    await ha.waitFor('home agent up');
+    const attached = await ue.waitFor('attached');
+    assert.equal(attached.ipv4HomeAddress, '10.10.0.1');
+    assert.match(String(attached.ipv6HomeAddress), /^2001:db8:100:/);
+    const events = ue.lines.map((l) => l.event as { kind?: string; lifetimeSec?: number } | undefined);
+    assert.equal(events.find((e) => e?.kind === 'registered')?.lifetimeSec, 1800, '--set applied');
+    ue.child.kill('SIGTERM');
+    assert.equal(await ue.exit, 0);
+    assert.ok(ue.lines.some((l) => l.msg === 'deregistered' && (l.event as { acknowledged?: boolean })?.acknowledged));
+    await ha.waitFor('binding-removed');
+    ha.child.kill('SIGTERM');
+    assert.equal(await ha.exit, 0);
+    assert.equal(ha.lines.at(-1)?.msg, 'stopping');
+  } finally {
+    ue.child.kill('SIGKILL');
+    ha.child.kill('SIGKILL');
+  }
+});
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('config errors exit 2 before anything starts, naming the file, line and key path', () => {
+  const bad = file('bad-ue.yaml', UE_YAML.replace('careOfAddress: 192.0.2.100', 'careOfAddress: 192.0.2'));
+  const r = run(['ue', '--config', bad]);
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.match(r.err, /bad-ue\.yaml line 9: ue\.access\.ipv4\.careOfAddress: expected an IPv4 address/);
+  const flag = run(['ue', '--config', file('ue2.yaml', UE_YAML), '--set', 'ue.mobility.lifetime=soon']);
+  assert.equal(flag.code, 2);
+  assert.match(flag.err, /--set ue\.mobility\.lifetime=soon.*ue\.mobility\.lifetime/);
+  const missing = run(['ha', '--config', join(dir, 'nope.yaml')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /nope\.yaml: cannot read the file/);
+  const alias = run(['ha', '--config', file('ha2.yaml', HA_YAML), '--alias', '192.0.2.1']);
+  assert.equal(alias.code, 2);
+  assert.match(alias.err, /--alias: 192\.0\.2\.1: give ADDRESS=LOOPBACK/);
+  const v6 = file(
+    'ue-v6.yaml',
+    UE_YAML.replace(
+      '{ family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }',
+      '{ family: ipv6, ipv6: { careOfAddress: "2001:db8:2::100" } }',
+    ),
+  );
+  const raw = run(['ue', '--config', v6]);
+  assert.equal(raw.code, 4);
+  assert.match(raw.err, /raw IPv6 sockets/);
+  assert.equal(run(['ue']).code, 2, '--config is required');
+});
