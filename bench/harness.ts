@@ -12,7 +12,7 @@ export interface Bench {
 export interface Figure {
   readonly name: string;
   readonly unit: string;
-  readonly measure: () => number;
+  readonly measure: () => number | Promise<number>;
 }
 
 /** Times `b.run` for about `seconds` after a warm-up and returns operations per second. */

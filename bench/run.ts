@@ -15,6 +15,6 @@ for (const f of readdirSync(dir)
   // Figures that are not rates (e.g. memory per binding) measure themselves.
   for (const fig of mod.figures ?? []) {
     if (only.length && !only.some((o) => fig.name.includes(o))) continue;
-    console.log(formatFigure(fig.name, fig.measure(), fig.unit));
+    console.log(formatFigure(fig.name, await fig.measure(), fig.unit));
   }
 }

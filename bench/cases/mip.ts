@@ -350,5 +350,5 @@ export const figures: Figure[] = [
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const f of figures) console.log(formatFigure(f.name, f.measure(), f.unit));
+  for (const f of figures) console.log(formatFigure(f.name, await f.measure(), f.unit));
 }
