@@ -129,7 +129,7 @@ export class EapAkaPeer {
         );
       case 'aka':
         if (body.type === EapType.AKA) return this.onAka(req.identifier, body.subtype, body.attributes, packet);
-        return this.nak(req.identifier, packet); // EAP-AKA' is not implemented here
+        return this.nak(req.identifier, packet); // EAP-AKA' (RFC 5448) is outside this peer: Nak it (RFC 3748 §5.3.1)
       case 'unknown':
         return body.type === EapType.EXPANDED ? this.discard() : this.nak(req.identifier, packet);
       case 'nak':

@@ -31,7 +31,7 @@ export const PEER_RECEIVES = {
 /** Responses as the server receives them (RFC 4187 §9.2, §9.4, §9.5, §9.6, §9.9, §9.11). */
 export const SERVER_RECEIVES = {
   identity: { required: ['identity'], optional: [] }, // §9.2: no AT_MAC, AT_IV or AT_ENCR_DATA
-  // §9.4: AT_RES and AT_MAC MUST be included; encrypted attributes MUST be accepted even if not implemented.
+  // §9.4: AT_RES and AT_MAC MUST be included; encrypted attributes MUST be accepted even when this peer does not use them.
   challenge: { required: ['res', 'mac'], optional: ['checkcode', 'result-ind', 'iv', 'encr-data'] },
   authenticationReject: { required: [], optional: [] }, // §9.5
   synchronizationFailure: { required: ['auts'], optional: [] }, // §9.6

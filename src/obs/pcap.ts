@@ -99,7 +99,7 @@ export function readPcap(bytes: Uint8Array): Capture {
   const major = u16('version major');
   u16('version minor');
   if (major !== 2) r.fail('BAD_VERSION', `pcap version ${major}`, 4);
-  r.skip(8, 'thiszone+sigfigs');
+  r.skipBytes(8, 'thiszone+sigfigs');
   u32('snaplen');
   const linkType = u32('network') & 0x0fffffff;
   const records: CaptureRecord[] = [];

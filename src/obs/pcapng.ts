@@ -52,7 +52,7 @@ export function readPcapng(bytes: Uint8Array): Capture {
       const lenBytes = bytes.subarray(blockStart + 4, blockStart + 8);
       const totalLen = le ? readLe32(lenBytes) : readBe32(lenBytes);
       checkBlockLength(r, totalLen, blockStart);
-      r.skip(totalLen - 12, 'SHB body');
+      r.skipBytes(totalLen - 12, 'SHB body');
       ifaces = [];
       continue;
     }
@@ -64,14 +64,14 @@ export function readPcapng(bytes: Uint8Array): Capture {
     if (trailer !== totalLen) r.fail('BAD_LENGTH', 'pcapng trailing block length differs', blockStart);
     if (type === BT_IDB) {
       const lt = u16(body, 'link type');
-      body.skip(2 + 4, 'reserved+snaplen');
+      body.skipBytes(2 + 4, 'reserved+snaplen');
       let unitsPerSec = 1e6;
       while (body.remaining >= 4) {
         const code = u16(body, 'option code');
         const len = u16(body, 'option length');
         if (code === 0) break;
         const val = body.bytes(len, 'option value');
-        body.skip((4 - (len % 4)) % 4, 'option padding');
+        body.skipBytes((4 - (len % 4)) % 4, 'option padding');
         if (code === OPT_IF_TSRESOL && len >= 1) {
           const v = val[0]!;
           const exp = v & 0x7f;

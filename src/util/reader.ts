@@ -110,7 +110,7 @@ export class Reader {
     return this.bytes(this.remaining);
   }
 
-  skip(n: number, what = 'skip'): void {
+  skipBytes(n: number, what = 'skip'): void {
     this.need(n, what);
     this.pos += n;
   }

@@ -52,16 +52,16 @@ export function parseLinkHeader(frame: Uint8Array, linkType: number): LinkPayloa
     }
     case LinkType.LINUX_SLL: {
       const packetType = r.u16('packet type');
-      r.skip(4, 'ARPHRD type + address length');
-      r.skip(8, 'link-layer address');
+      r.skipBytes(4, 'ARPHRD type + address length');
+      r.skipBytes(8, 'link-layer address');
       const protocol = r.u16('protocol');
       return classify(protocol, { packetType, protocol }, r.offset);
     }
     case LinkType.LINUX_SLL2: {
       const protocol = r.u16('protocol');
-      r.skip(2, 'reserved');
+      r.skipBytes(2, 'reserved');
       const interfaceIndex = r.u32('interface index');
-      r.skip(12, 'ARPHRD, packet type, address');
+      r.skipBytes(12, 'ARPHRD, packet type, address');
       return classify(protocol, { protocol, interfaceIndex }, r.offset);
     }
     default:

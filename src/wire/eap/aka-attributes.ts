@@ -63,7 +63,7 @@ export function parseAkaAttribute(r: Reader): AkaAttribute {
     case T.AT_MAC:
     case T.AT_IV:
     case T.AT_NONCE_S: {
-      v.skip(2, 'reserved');
+      v.skipBytes(2, 'reserved');
       const b = v.bytesCopy(AKA_BLOCK_BYTES, 'value');
       if (type === T.AT_RAND) return { kind: 'rand', rand: b };
       if (type === T.AT_AUTN) return { kind: 'autn', autn: b };
@@ -106,7 +106,7 @@ export function parseAkaAttribute(r: Reader): AkaAttribute {
     case T.AT_PADDING:
       return parsePadding(v, start, units);
     case T.AT_ENCR_DATA: {
-      v.skip(2, 'reserved');
+      v.skipBytes(2, 'reserved');
       // AES-CBC ciphertext is whole blocks (RFC 4187 §10.12: plaintext padded to a multiple of 16 bytes).
       if (v.remaining % AKA_ENCR_BLOCK_BYTES !== 0) {
         fail(r, 'BAD_LENGTH', start + 1, `AT_ENCR_DATA: ${v.remaining} bytes is not a multiple of 16`);
@@ -116,7 +116,7 @@ export function parseAkaAttribute(r: Reader): AkaAttribute {
     case T.AT_CHECKCODE: {
       // RFC 4187 §10.13: 2 reserved bytes then no checkcode or a 20-byte SHA-1 value.
       if (units !== 1 && units !== 6) fail(r, 'BAD_LENGTH', start + 1, `AT_CHECKCODE: length ${units}, must be 1 or 6`);
-      v.skip(2, 'reserved');
+      v.skipBytes(2, 'reserved');
       return { kind: 'checkcode', checkcode: v.bytesCopy(v.remaining, 'checkcode') };
     }
     default:
@@ -132,7 +132,7 @@ function parseActualLengthValue(v: Reader, start: number): Uint8Array {
     fail(v, 'BAD_LENGTH', start + 2, `actual length ${actual} does not fit a ${room}-byte field padded to 4 bytes`);
   }
   const out = v.bytesCopy(actual, 'value');
-  v.skip(v.remaining, 'padding'); // "the sender pads ... with zero bytes"; the receiver is not told to check them
+  v.skipBytes(v.remaining, 'padding'); // "the sender pads ... with zero bytes"; the receiver is not told to check them
   return out;
 }
 
@@ -148,7 +148,7 @@ function parseRes(v: Reader, start: number): AkaAttribute {
     fail(v, 'BAD_LENGTH', start + 1, `AT_RES length does not match a ${bits}-bit RES`);
   }
   const res = v.bytesCopy(n, 'RES');
-  v.skip(v.remaining, 'padding');
+  v.skipBytes(v.remaining, 'padding');
   return { kind: 'res', resLengthBits: bits, res };
 }
 

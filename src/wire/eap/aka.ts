@@ -16,7 +16,7 @@ export interface AkaBody {
 /** Parses the Type-Data that follows an EAP Type of 23 or 50; `r` must end where the EAP packet ends. */
 export function parseAkaBody(r: Reader): AkaBody {
   const subtype = r.u8('subtype');
-  r.skip(2, 'reserved'); // RFC 4187 §8.1 reserved field; not part of any rule on reception
+  r.skipBytes(2, 'reserved'); // RFC 4187 §8.1 reserved field; not part of any rule on reception
   return { subtype, attributes: parseAkaAttributes(r) };
 }
 

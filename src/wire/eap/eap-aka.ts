@@ -50,14 +50,14 @@ export function akaMacOffset(eap: Uint8Array): number | undefined {
   const type = r.u8('type');
   if (type !== EapType.AKA && type !== EapType.AKA_PRIME) r.fail('BAD_VALUE', `EAP Type ${type} is not EAP-AKA`, 4);
   const body = r.sub(length - EAP_REQUEST_HEADER_LENGTH, 'aka', 'eap-aka');
-  body.skip(3, 'subtype and reserved');
+  body.skipBytes(3, 'subtype and reserved');
   let found: number | undefined;
   while (!body.atEnd()) {
     const at = body.absoluteOffset;
     const attrType = body.u8('attribute type');
     const units = body.u8('attribute length');
     if (units === 0) throw new WireError('BAD_LENGTH', 'eap-aka', at + 1, `attribute ${attrType}: length 0`);
-    body.skip(units * AKA_ATTRIBUTE_UNIT_BYTES - 2, `attribute ${attrType} value`);
+    body.skipBytes(units * AKA_ATTRIBUTE_UNIT_BYTES - 2, `attribute ${attrType} value`);
     if (attrType !== AkaAttributeType.AT_MAC) continue;
     if (units !== 5) throw new WireError('BAD_LENGTH', 'eap-aka', at + 1, `AT_MAC: length ${units}, must be 5`);
     if (found !== undefined) throw new WireError('BAD_VALUE', 'eap-aka', at, 'more than one AT_MAC');

@@ -150,7 +150,7 @@ export interface CpBody {
 
 export function parseCpBody(r: Reader): CpBody {
   const cfgType = r.u8('CFG type');
-  r.skip(3, 'CP reserved');
+  r.skipBytes(3, 'CP reserved');
   const attributes: CpAttribute[] = [];
   while (!r.atEnd()) {
     // The R bit is ignored on receipt (RFC 7296 §3.15.1).

@@ -168,13 +168,13 @@ export function parsePayloadBody(type: number, nextField: number, critical: bool
       return withCritical({ kind: 'sa', proposals: parseSaBody(r) }, critical);
     case P.KE: {
       const dhGroup = r.u16('DH group');
-      r.skip(2, 'KE reserved');
+      r.skipBytes(2, 'KE reserved');
       return withCritical({ kind: 'ke', dhGroup, data: r.rest() }, critical);
     }
     case P.IDI:
     case P.IDR: {
       const idType = r.u8('ID type');
-      r.skip(3, 'ID reserved');
+      r.skipBytes(3, 'ID reserved');
       return withCritical({ kind: type === P.IDI ? 'idi' : 'idr', idType, data: r.rest() }, critical);
     }
     case P.CERT:
@@ -184,7 +184,7 @@ export function parsePayloadBody(type: number, nextField: number, critical: bool
     }
     case P.AUTH: {
       const method = r.u8('auth method');
-      r.skip(3, 'AUTH reserved');
+      r.skipBytes(3, 'AUTH reserved');
       return withCritical({ kind: 'auth', method, data: r.rest() }, critical);
     }
     case P.NONCE:

@@ -103,7 +103,7 @@ interface Substructure {
 function substructure(r: Reader, headerLength: number, what: string): Substructure {
   const at = r.absoluteOffset;
   const last = r.u8(`${what} last substruc`);
-  r.skip(1);
+  r.skipBytes(1);
   const length = r.u16(`${what} length`);
   if (length < headerLength) {
     throw new WireError('BAD_LENGTH', r.layer, at + 2, `${what} length ${length} < ${headerLength}`);
@@ -128,7 +128,7 @@ function parseTransform(r: Reader): Transform {
   const s = substructure(r, TRANSFORM_HEADER_LENGTH, 'transform');
   const body = s.body;
   const type = body.u8('transform type');
-  body.skip(1);
+  body.skipBytes(1);
   const id = body.u16('transform ID');
   const attributes = parseAttributes(body);
   checkLast(r, s, MORE_TRANSFORMS, 'transform');

@@ -121,7 +121,7 @@ function emitSelector(s: TrafficSelector, w: Writer): void {
 export function parseTsBody(r: Reader): TrafficSelector[] {
   const at = r.absoluteOffset;
   const count = r.u8('number of TSs');
-  r.skip(3, 'TS reserved');
+  r.skipBytes(3, 'TS reserved');
   const selectors: TrafficSelector[] = [];
   while (!r.atEnd()) selectors.push(parseSelector(r));
   if (selectors.length !== count) {

@@ -59,7 +59,7 @@ export function parseExtensionHeader(protocol: number, r: Reader): { header: Ipv
   if (protocol === IpProtocol.FRAGMENT) {
     const f = r.sub(FRAGMENT_LENGTH, 'Fragment header', 'ipv6-ext');
     const nextHeader = f.u8();
-    f.skip(1); // Reserved: ignored on reception (RFC 8200 §4.5)
+    f.skipBytes(1); // Reserved: ignored on reception (RFC 8200 §4.5)
     const offsetAndFlags = f.u16();
     const identification = f.u32();
     const header: Ipv6ExtensionHeader = {
@@ -88,7 +88,7 @@ export function parseExtensionHeader(protocol: number, r: Reader): { header: Ipv
     if (hdrExtLen !== TYPE2_HDR_EXT_LEN) {
       throw new WireError('BAD_LENGTH', 'ipv6-ext', at + 1, `type 2 routing header Hdr Ext Len ${hdrExtLen} is not 2`);
     }
-    h.skip(4); // Reserved: MUST be ignored by the receiver (RFC 6275 §6.4.1)
+    h.skipBytes(4); // Reserved: MUST be ignored by the receiver (RFC 6275 §6.4.1)
     const homeAddress = Ipv6Address.fromBytes(h.bytes(16));
     return { header: { kind: 'routingType2', segmentsLeft, homeAddress }, nextHeader };
   }

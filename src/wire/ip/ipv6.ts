@@ -54,7 +54,7 @@ export function parseIpv6(r: Reader): Ipv6Packet {
   }
   const p = r.sub(IPV6_HEADER_LENGTH + payloadLength, 'IPv6 packet', 'ipv6');
   const word = p.u32();
-  p.skip(2); // Payload Length, read above
+  p.skipBytes(2); // Payload Length, read above
   let nextHeader = p.u8();
   const hopLimit = p.u8();
   const source = Ipv6Address.fromBytes(p.bytes(16));

@@ -65,7 +65,7 @@ function parseOne(r: Reader): NdOption {
     const flags = o.u8();
     const validLifetimeSec = o.u32();
     const preferredLifetimeSec = o.u32();
-    o.skip(4); // Reserved2: ignored by the receiver (RFC 4861 §4.6.2)
+    o.skipBytes(4); // Reserved2: ignored by the receiver (RFC 4861 §4.6.2)
     return {
       kind: 'prefixInformation',
       prefixLength,
@@ -80,7 +80,7 @@ function parseOne(r: Reader): NdOption {
   }
   if (ONE_UNIT_OPTIONS.includes(type)) {
     expectUnits(1);
-    o.skip(2); // Reserved: ignored by the receiver (RFC 4861 §4.6.4, RFC 6275 §7.3, §7.4)
+    o.skipBytes(2); // Reserved: ignored by the receiver (RFC 4861 §4.6.4, RFC 6275 §7.3, §7.4)
     if (type === NdOptionType.MTU) return { kind: 'mtu', mtu: o.u32() };
     if (type === NdOptionType.ADVERTISEMENT_INTERVAL) return { kind: 'advertisementInterval', intervalMs: o.u32() };
     return { kind: 'homeAgentInformation', preference: o.u16(), lifetimeSec: o.u16() };

@@ -116,12 +116,12 @@ test('parseMobilityHeader consumes exactly Header Len from a Reader and reports 
   const mh = '3b00000067f30000';
   const buf = fromHex(`aabbccdd${mh}eeff`);
   const r = Reader.of(buf, 'ipv6', 100);
-  r.skip(4);
+  r.skipBytes(4);
   const m = parseMobilityHeader(r, { src: Ipv6Address.parse('2001:db8:5::5'), dst: HOA });
   assert.deepEqual(m, { kind: 'binding-refresh-request', options: [] });
   assert.equal(r.remaining, 2);
   const short = Reader.of(fromHex('0000003b01000000000000'), 'ipv6', 50);
-  short.skip(3);
+  short.skipBytes(3);
   assert.throws(
     () => parseMobilityHeader(short),
     (e: unknown) => e instanceof WireError && e.code === 'BAD_LENGTH' && e.layer === 'mh' && e.offset === 54,
