@@ -12,7 +12,7 @@ import type { IkeEndpoint } from '../../ike/endpoint.ts';
 import type { IkeEvent, IkeTransmit } from '../../ike/events.ts';
 import type { KeyLogWriter } from '../../obs/keylog.ts';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
-import { espOuterFamily, espSaParamsOf } from './esp-sa-params.ts';
+import { logKeysOfEvent } from './key-log-events.ts';
 
 /**
  * Milliseconds that never go backwards (performance.now), on the epoch scale (timeOrigin) because the engine
@@ -203,25 +203,7 @@ export class UdpIkeEndpoint<E extends IkeEndpoint> {
   }
 
   private deliver(e: IkeEvent): void {
-    const log = this.options.keyLog;
-    if (log && e.kind === 'key-log') {
-      log.logIkeSa({
-        initiatorSpi: e.spiI,
-        responderSpi: e.spiR,
-        encr: { id: e.encrId, keyLengthBits: e.encrKeyBits },
-        ...(e.integId === undefined ? {} : { integ: e.integId, skAi: e.skAi, skAr: e.skAr }),
-        skEi: e.skEi,
-        skEr: e.skEr,
-      });
-    } else if (log && e.kind === 'child-sa-established') {
-      const path = this.engine.ikeSa(e.ikeSaId)?.path;
-      if (path) {
-        const { inbound, outbound } = espSaParamsOf(e, path);
-        const family = espOuterFamily(e, path);
-        log.logEspSa(outbound, { family });
-        log.logEspSa(inbound, { family });
-      }
-    }
+    if (this.options.keyLog) logKeysOfEvent(this.options.keyLog, this.engine, e);
     this.options.onEvent?.(e);
   }
 }

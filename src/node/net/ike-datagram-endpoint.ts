@@ -12,7 +12,7 @@ import type { DatagramTransport, InboundDatagram, UdpBindOptions } from '../../n
 import { familyOf, TransportError } from '../../net/transport.ts';
 import type { KeyLogWriter } from '../../obs/keylog.ts';
 import type { IpAddress } from '../../util/ip-address.ts';
-import { espOuterFamily, espSaParamsOf } from '../ike/esp-sa-params.ts';
+import { logKeysOfEvent } from '../ike/key-log-events.ts';
 import type { UdpIkeAddress, UdpPeer } from '../ike/udp-endpoint.ts';
 import { DeadlineTimer, monotonicNowMs } from './clock.ts';
 
@@ -183,25 +183,7 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
   }
 
   private deliver(e: IkeEvent): void {
-    const log = this.options.keyLog;
-    if (log && e.kind === 'key-log') {
-      log.logIkeSa({
-        initiatorSpi: e.spiI,
-        responderSpi: e.spiR,
-        encr: { id: e.encrId, keyLengthBits: e.encrKeyBits },
-        ...(e.integId === undefined ? {} : { integ: e.integId, skAi: e.skAi, skAr: e.skAr }),
-        skEi: e.skEi,
-        skEr: e.skEr,
-      });
-    } else if (log && e.kind === 'child-sa-established') {
-      const path = this.engine.ikeSa(e.ikeSaId)?.path;
-      if (path) {
-        const { inbound, outbound } = espSaParamsOf(e, path);
-        const family = espOuterFamily(e, path);
-        log.logEspSa(outbound, { family });
-        log.logEspSa(inbound, { family });
-      }
-    }
+    if (this.options.keyLog) logKeysOfEvent(this.options.keyLog, this.engine, e);
     this.options.onEvent?.(e);
   }
 }
