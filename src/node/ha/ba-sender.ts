@@ -2,9 +2,9 @@
  * How the HA's sealed BAs leave. In UDP (RFC 5555 §4.1 framing the core chose): from the 4191 socket. In raw IP
  * (protocol 41 to an IPv4 CoA without NAT, TS 24.303 §5.1.3.2; IPv6 with RH2) a raw socket is needed, which this
  * build does not have: a BA whose BU came in UDP then goes back the way the BU came, UDP from 4191 to the observed
- * address and port — the framing RFC 5555 §4.2 prescribes and SPEC-NOTES §15 item 13 has the UE accept. Without that
- * the BA would be lost, e.g. the de-registration BA to a UE that asked for F = 1 (RFC 5555 §3.1.3: "UDP
- * encapsulation for all packets"), which src/mip frames as protocol 41. Anything else is dropped and counted.
+ * address and port — the framing RFC 5555 §4.2 prescribes and SPEC-NOTES §15 item 13 has the UE accept. (A UE that
+ * asked for F = 1 already gets every BA in UDP from src/mip; this covers F = 0 UEs while the HA has no raw socket.)
+ * Anything else is dropped and counted.
  */
 import type { Ipv4OuterInfo, OuterInfo } from '../../mip/types.ts';
 import { type DatagramTransport, TransportError } from '../../net/transport.ts';
