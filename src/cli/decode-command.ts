@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { readCapture } from '../obs/capture.ts';
+import { KeyFileError, loadKeyLog } from '../obs/decrypt/index.ts';
 import { LINKTYPE_RAW } from '../obs/pcap.ts';
 import { isWireError } from '../util/errors.ts';
 import { fromHex } from '../util/hex.ts';
-import { type Dissection, dissect, START_LAYERS, type StartLayer } from '../wire/dissect/index.ts';
+import { type Decryptor, type Dissection, dissect, START_LAYERS, type StartLayer } from '../wire/dissect/index.ts';
+import { EXIT } from './exit-codes.ts';
 import { renderTree, toPlain } from './render.ts';
 
 interface DecodeOptions {
   hex?: string[];
   layer: StartLayer;
   json?: boolean;
+  keylog?: string;
 }
 
 /** `dsmip decode`: a capture file or hex packets into a readable tree or JSON lines. */
@@ -24,20 +27,48 @@ export function addDecodeCommand(program: Command, setExit: (code: number) => vo
       new Option('--layer <layer>', 'what each --hex packet starts with').choices([...START_LAYERS]).default('ip'),
     )
     .option('--json', 'print one JSON object per packet instead of a tree')
+    .option(
+      '--keylog <dir>',
+      'decrypt IKEv2 SK payloads and ESP with the Wireshark key files in DIR (esp_sa, ikev2_decryption_table)',
+    )
     .addHelpText(
       'after',
       '\nUDP port 4191 is decoded as RFC 5555 DSMIPv6 encapsulation (inner IPv4 or IPv6 by version nibble).\n' +
-        'Exit codes: 0 all packets decoded, 1 unreadable input, 2 usage error, 3 some packet was malformed.',
+        'With --keylog (as written by `dsmip demo --keylog DIR` or Wireshark), each SK payload and ESP packet gets a\n' +
+        '"decryption" node (decrypted, integrity check failed, no key, algorithm not supported) and what it held\n' +
+        'is decoded below it; offsets there are within the decrypted bytes.\n' +
+        'Exit codes: 0 all packets decoded, 1 unreadable input, 2 usage error or invalid key file,\n' +
+        '3 some packet (or decrypted content) was malformed.',
     )
     .action((file: string | undefined, opts: DecodeOptions) => {
+      const decryptor = opts.keylog === undefined ? undefined : loadDecryptor(opts.keylog, setExit);
+      if (decryptor === null) return;
       const packets = collectPackets(file, opts, setExit);
       if (!packets) return;
+      const options = decryptor ? { decryptor } : {};
       packets.forEach((p, i) => {
-        const d = dissect(p.data, p.start, p.linkType);
-        if (d.error) setExit(3);
+        const d = dissect(p.data, p.start, p.linkType, options);
+        if (hasError(d)) setExit(EXIT.MALFORMED);
         print(i + 1, p, d, opts.json === true);
       });
     });
+}
+
+/** The key log's decryptor, or null (after reporting it) when a key file is missing or invalid. */
+function loadDecryptor(dir: string, setExit: (c: number) => void): Decryptor | null {
+  try {
+    return loadKeyLog(dir);
+  } catch (e) {
+    if (!(e instanceof KeyFileError)) throw e;
+    console.error(`dsmip decode: --keylog: ${e.message}`);
+    setExit(EXIT.USAGE);
+    return null;
+  }
+}
+
+/** A malformed layer anywhere, decrypted contents included. */
+function hasError(d: Dissection): boolean {
+  return d.error !== undefined || d.layers.some((l) => l.decrypted !== undefined && hasError(l.decrypted));
 }
 
 interface InputPacket {
@@ -80,27 +111,49 @@ function collectPackets(
   }
 }
 
+interface PrintedLayer {
+  layer: string;
+  offset: number;
+  length: number;
+  fields: unknown;
+  decrypted?: PrintedDissection;
+}
+
+interface PrintedDissection {
+  layers: PrintedLayer[];
+  error?: { code: string; layer: string; offset: number; message: string };
+}
+
+function printable(d: Dissection): PrintedDissection {
+  const layers = d.layers.map((l): PrintedLayer => {
+    const out: PrintedLayer = { layer: l.layer, offset: l.offset, length: l.length, fields: toPlain(l.fields) };
+    if (l.decrypted) out.decrypted = printable(l.decrypted);
+    return out;
+  });
+  if (!d.error) return { layers };
+  const { code, layer, offset, message } = d.error;
+  return { layers, error: { code, layer, offset, message } };
+}
+
 function print(n: number, p: InputPacket, d: Dissection, json: boolean): void {
-  const layers = d.layers.map((l) => ({
-    layer: l.layer,
-    offset: l.offset,
-    length: l.length,
-    fields: toPlain(l.fields),
-  }));
-  const error = d.error && {
-    code: d.error.code,
-    layer: d.error.layer,
-    offset: d.error.offset,
-    message: d.error.message,
-  };
+  const { layers, error } = printable(d);
   if (json) {
     console.log(JSON.stringify({ packet: n, length: p.data.length, timestampUs: p.timestampUs, layers, error }));
     return;
   }
   console.log(`packet ${n}: ${p.data.length} bytes`);
-  for (const l of layers) {
-    console.log(`  ${l.layer} [${l.offset}..${l.offset + l.length})`);
-    for (const line of renderTree(l.fields)) console.log(`    ${line}`);
+  printTree({ layers, ...(error ? { error } : {}) }, '  ');
+}
+
+function printTree(d: PrintedDissection, pad: string): void {
+  for (const l of d.layers) {
+    console.log(`${pad}${l.layer} [${l.offset}..${l.offset + l.length})`);
+    for (const line of renderTree(l.fields)) console.log(`${pad}  ${line}`);
+    if (l.decrypted) {
+      console.log(`${pad}  decrypted (offsets within the plaintext):`);
+      printTree(l.decrypted, `${pad}    `);
+    }
   }
-  if (error) console.log(`  ! ${error.layer}: ${error.code} at offset ${error.offset}: ${error.message}`);
+  const e = d.error;
+  if (e) console.log(`${pad}! ${e.layer}: ${e.code} at offset ${e.offset}: ${e.message}`);
 }

@@ -9,8 +9,9 @@ import { decodeIpPacket } from '../ip/tunnel.ts';
 import { decodeUdp, type UdpPseudoHeader, udpChecksum } from '../ip/udp.ts';
 import { decodeMobilityHeader, verifyMobilityHeaderChecksum } from '../mh/index.ts';
 import { decodePco } from '../pco/index.ts';
+import type { Decryptor, EspOuterAddresses } from './decryptor.ts';
 import { type Dissection, LayerSink, omit } from './dissection.ts';
-import { dissectEsp, dissectIke, dissectIkeUdp } from './ipsec.ts';
+import { dissectEsp, dissectIke, dissectIkeUdp, type EspContext } from './ipsec.ts';
 import { parseLinkHeader } from './link.ts';
 import {
   dhcpv4WithTypes,
@@ -37,6 +38,21 @@ export const START_LAYERS = [
 ] as const;
 export type StartLayer = (typeof START_LAYERS)[number];
 
+export interface DissectOptions {
+  /** Keys to open IKEv2 SK/SKF payloads and ESP packets (e.g. from a Wireshark key log); see decryptor.ts. */
+  readonly decryptor?: Decryptor;
+}
+
+/** What a payload's dissector needs from the IP header before it; empty for a bare ESP packet. */
+interface IpContext {
+  /** UDP checksum addresses: for IPv6 the effective ones (HAO, RH2; RFC 6275 §6.1.1, §6.4). */
+  readonly pseudo?: UdpPseudoHeader;
+  /** The IPv6 header, for the MH checksum. */
+  readonly ipv6?: Ipv6Packet;
+  /** The header's own addresses, which ESP SAs are matched on. */
+  readonly outer?: EspOuterAddresses;
+}
+
 /** How deep tunnels may nest (IP in UDP in IP ...) before the walk stops: bounds work on crafted input. */
 const MAX_TUNNEL_DEPTH = 8;
 /** Test DNS servers here listen on 5353 (the embedded one and dnsmasq in tests). */
@@ -48,8 +64,13 @@ const MDNS_PORT = 5353;
  * or IPv6 by version nibble), 500/4500 IKEv2 and UDP-encapsulated ESP (RFC 3948), 546/547 DHCPv6, 67/68
  * DHCPv4, 53/5353 DNS.
  */
-export function dissect(bytes: Uint8Array, start: StartLayer = 'ip', linkType = 101): Dissection {
-  const sink = new LayerSink(bytes);
+export function dissect(
+  bytes: Uint8Array,
+  start: StartLayer = 'ip',
+  linkType = 101,
+  options: DissectOptions = {},
+): Dissection {
+  const sink = new LayerSink(bytes, options.decryptor);
   switch (start) {
     case 'link':
       dissectFrame(sink, bytes, linkType);
@@ -64,7 +85,7 @@ export function dissect(bytes: Uint8Array, start: StartLayer = 'ip', linkType = 
       dissectIke(sink, bytes);
       break;
     case 'esp':
-      dissectEsp(sink, bytes);
+      dissectEsp(sink, bytes, espContext({}, 0));
       break;
     case 'icmpv6':
       sink.step(bytes, () => sink.add('icmpv6', bytes, decodeIcmpv6Message(bytes)));
@@ -72,7 +93,7 @@ export function dissect(bytes: Uint8Array, start: StartLayer = 'ip', linkType = 
     default:
       dissectApplication(sink, bytes, start);
   }
-  return sink.error ? { layers: sink.layers, error: sink.error } : { layers: sink.layers };
+  return sink.finish();
 }
 
 function dissectFrame(sink: LayerSink, frame: Uint8Array, linkType: number): void {
@@ -126,28 +147,56 @@ function dissectIp(sink: LayerSink, view: Uint8Array, depth: number): void {
     if (ip.version === 4 && (ip.packet.fragmentOffsetBytes > 0 || ip.packet.moreFragments)) {
       return sink.add('fragment', payload, { length: payload.length });
     }
-    const pseudo: UdpPseudoHeader =
+    const ctx: IpContext =
       ip.version === 4
-        ? { version: 4, source: ip.packet.source, destination: ip.packet.destination }
-        : { version: 6, source: effectiveSource(ip.packet), destination: effectiveDestination(ip.packet) };
-    switch (protocol) {
-      case IpProtocol.IPV4_IN_IP:
-      case IpProtocol.IPV6:
-        return dissectIp(sink, payload, depth + 1);
-      case IpProtocol.UDP:
-        return dissectUdp(sink, payload, pseudo, depth);
-      case IpProtocol.MH:
-        return ip.version === 6 ? dissectMh(sink, payload, ip.packet) : sink.add('data', payload, { protocol });
-      case IpProtocol.ESP:
-        return dissectEsp(sink, payload);
-      case IpProtocol.ICMPV6:
-        return void sink.step(payload, () => sink.add('icmpv6', payload, decodeIcmpv6Message(payload)));
-      case IpProtocol.NO_NEXT:
-        return;
-      default:
-        if (payload.length > 0) sink.add('data', payload, { protocol, data: payload });
-    }
+        ? {
+            pseudo: { version: 4, source: ip.packet.source, destination: ip.packet.destination },
+            outer: { version: 4, source: ip.packet.source, destination: ip.packet.destination },
+          }
+        : {
+            pseudo: { version: 6, source: effectiveSource(ip.packet), destination: effectiveDestination(ip.packet) },
+            ipv6: ip.packet,
+            outer: { version: 6, source: ip.packet.source, destination: ip.packet.destination },
+          };
+    dissectIpPayload(sink, protocol, payload, ctx, depth);
   });
+}
+
+/** The upper layer of an IP packet, or of a decrypted ESP payload (whose IP context is the packet's). */
+function dissectIpPayload(sink: LayerSink, protocol: number, payload: Uint8Array, ctx: IpContext, depth: number): void {
+  switch (protocol) {
+    case IpProtocol.IPV4_IN_IP:
+    case IpProtocol.IPV6:
+      dissectIp(sink, payload, depth + 1);
+      break;
+    case IpProtocol.UDP:
+      dissectUdp(sink, payload, ctx, depth);
+      break;
+    case IpProtocol.MH:
+      // MH has no meaning over IPv4; without any header (a bare ESP packet) it is decoded, its checksum unchecked.
+      if (ctx.ipv6) dissectMh(sink, payload, ctx.ipv6);
+      else if (ctx.outer) sink.add('data', payload, { protocol });
+      else sink.step(payload, () => sink.add('mh', payload, mhWithTypes(decodeMobilityHeader(payload))));
+      break;
+    case IpProtocol.ESP:
+      dissectEsp(sink, payload, espContext(ctx, depth));
+      break;
+    case IpProtocol.ICMPV6:
+      sink.step(payload, () => sink.add('icmpv6', payload, decodeIcmpv6Message(payload)));
+      break;
+    case IpProtocol.NO_NEXT:
+      break;
+    default:
+      if (payload.length > 0) sink.add('data', payload, { protocol, data: payload });
+  }
+}
+
+/** ESP's inner payload is read in the context of the header that carried ESP (transport mode, RFC 4303 §3.1.1). */
+function espContext(ctx: IpContext, depth: number): EspContext {
+  const inner = (child: LayerSink, nextHeader: number, data: Uint8Array) => {
+    if (depth < MAX_TUNNEL_DEPTH) dissectIpPayload(child, nextHeader, data, ctx, depth + 1);
+  };
+  return ctx.outer ? { outer: ctx.outer, inner } : { inner };
 }
 
 function dissectMh(sink: LayerSink, view: Uint8Array, outer: Ipv6Packet): void {
@@ -162,11 +211,13 @@ function dissectMh(sink: LayerSink, view: Uint8Array, outer: Ipv6Packet): void {
   });
 }
 
-function dissectUdp(sink: LayerSink, view: Uint8Array, pseudo: UdpPseudoHeader, depth: number): void {
+function dissectUdp(sink: LayerSink, view: Uint8Array, ctx: IpContext, depth: number): void {
   sink.step(view, () => {
     const udp = decodeUdp(view);
     const checksum = (view[6]! << 8) | view[7]!;
-    const checksumValid = pseudo.version === 4 && checksum === 0 ? undefined : udpChecksum(view, pseudo) === 0;
+    const pseudo = ctx.pseudo;
+    const checksumValid =
+      pseudo === undefined || (pseudo.version === 4 && checksum === 0) ? undefined : udpChecksum(view, pseudo) === 0;
     sink.add('udp', view.subarray(0, 8), {
       sourcePort: udp.sourcePort,
       destinationPort: udp.destinationPort,
@@ -177,8 +228,8 @@ function dissectUdp(sink: LayerSink, view: Uint8Array, pseudo: UdpPseudoHeader, 
     const port = (p: number) => udp.sourcePort === p || udp.destinationPort === p;
     if (body.length === 0) return;
     if (port(UdpPort.DSMIPV6)) return dissectIp(sink, body, depth + 1);
-    if (port(UdpPort.IKE_NATT)) return dissectIkeUdp(sink, body, true);
-    if (port(UdpPort.IKE)) return dissectIkeUdp(sink, body, false);
+    if (port(UdpPort.IKE_NATT)) return dissectIkeUdp(sink, body, true, espContext(ctx, depth));
+    if (port(UdpPort.IKE)) return dissectIkeUdp(sink, body, false, espContext(ctx, depth));
     if (port(UdpPort.DHCPV6_CLIENT) || port(UdpPort.DHCPV6_SERVER)) return dissectApplication(sink, body, 'dhcpv6');
     if (port(UdpPort.DHCPV4_SERVER) || port(UdpPort.DHCPV4_CLIENT)) return dissectApplication(sink, body, 'dhcpv4');
     if (port(UdpPort.DNS) || port(MDNS_PORT)) return dissectApplication(sink, body, 'dns');

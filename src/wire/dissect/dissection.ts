@@ -1,4 +1,5 @@
 import { WireError } from '../../util/errors.ts';
+import type { Decryptor } from './decryptor.ts';
 
 /** One decoded protocol layer of a packet: where it sits and its typed value. */
 export interface DecodedLayer {
@@ -8,6 +9,11 @@ export interface DecodedLayer {
   readonly length: number;
   /** The codec's typed value (addresses as Ipv4Address/Ipv6Address, byte strings as Uint8Array). */
   readonly fields: unknown;
+  /**
+   * What a key log revealed inside this layer (an IKE message's SK payload, an ESP packet), dissected on its own:
+   * offsets there are within the decrypted plaintext, not the packet.
+   */
+  readonly decrypted?: Dissection;
 }
 
 export interface Dissection {
@@ -24,14 +30,37 @@ export class LayerSink {
   readonly layers: DecodedLayer[] = [];
   error?: WireError;
 
-  constructor(private readonly root: Uint8Array) {}
+  constructor(
+    private readonly root: Uint8Array,
+    /** Keys for SK payloads and ESP; without one, encrypted layers stay opaque. */
+    readonly decryptor?: Decryptor,
+  ) {}
 
   offsetOf(view: Uint8Array): number {
     return view.byteOffset - this.root.byteOffset;
   }
 
-  add(layer: string, view: Uint8Array, fields: unknown): void {
-    this.layers.push({ layer, offset: this.offsetOf(view), length: view.length, fields });
+  add(layer: string, view: Uint8Array, fields: unknown, decrypted?: Dissection): void {
+    const offset = this.offsetOf(view);
+    this.layers.push(
+      decrypted
+        ? { layer, offset, length: view.length, fields, decrypted }
+        : { layer, offset, length: view.length, fields },
+    );
+  }
+
+  /** Walks decrypted bytes as a separate buffer with the same keys; `finish` gives its result. */
+  child(plaintext: Uint8Array): LayerSink {
+    return new LayerSink(plaintext, this.decryptor);
+  }
+
+  finish(): Dissection {
+    return this.error ? { layers: this.layers, error: this.error } : { layers: this.layers };
+  }
+
+  /** Records `e`, raised by a decoder run on `view`, as the walk's error (the first one wins). */
+  fail(view: Uint8Array, e: WireError): void {
+    if (!this.error) this.error = e.rebased(this.offsetOf(view));
   }
 
   /** Runs one decoding step; a WireError it throws is recorded (offset made absolute) and stops the walk. */

@@ -1,7 +1,7 @@
 import { type Dhcpv4Message, dhcpv4OptionCode } from '../dhcpv4/index.ts';
 import { type Dhcpv6Message, type Dhcpv6Option, dhcpv6OptionCode } from '../dhcpv6/index.ts';
 import { akaAttributeType, type EapPacket } from '../eap/index.ts';
-import { cpAttributeType, type IkeMessage, payloadType } from '../ike/index.ts';
+import { cpAttributeType, type IkeHeader, type IkeMessage, type IkePayload, payloadType } from '../ike/index.ts';
 import { ndOptionType } from '../ip/nd-options.ts';
 import type { RouterAdvertisement } from '../ip/router-advertisement.ts';
 import { MH_TYPE_OF_KIND, type MobilityMessage, mobilityOptionType } from '../mh/index.ts';
@@ -21,15 +21,17 @@ export function mhWithTypes(m: MobilityMessage): object {
   return { mhType, ...m, ...('options' in m ? { options: typed(m.options, mobilityOptionType) } : {}) };
 }
 
-export function ikeWithTypes(m: IkeMessage): object {
-  return {
-    header: m.header,
-    payloads: m.payloads.map((p) => ({
-      type: payloadType(p),
-      ...p,
-      ...(p.kind === 'cp' ? { attributes: typed(p.attributes, cpAttributeType) } : {}),
-    })),
-  };
+export function ikeWithTypes(m: IkeMessage): { header: IkeHeader; payloads: Record<string, unknown>[] } {
+  return { header: m.header, payloads: ikePayloadsWithTypes(m.payloads) };
+}
+
+/** A payload chain, from a message or from a decrypted SK payload. */
+export function ikePayloadsWithTypes(payloads: readonly IkePayload[]): Record<string, unknown>[] {
+  return payloads.map((p) => ({
+    type: payloadType(p),
+    ...p,
+    ...(p.kind === 'cp' ? { attributes: typed(p.attributes, cpAttributeType) } : {}),
+  }));
 }
 
 export function eapWithTypes(p: EapPacket): object {
