@@ -9,6 +9,9 @@ const root = new URL('..', import.meta.url).pathname;
 
 const peers = spawnSync('bash', [join(root, 'scripts/ensure-peers.sh')], { stdio: 'inherit' });
 if (peers.status !== 0) process.exit(peers.status ?? 1);
+// The native addon (raw IP sockets, TUN) is built at `npm ci`; build it here if that could not happen then.
+const native = spawnSync(process.execPath, [join(root, 'scripts/build-native.mjs'), '--strict'], { stdio: 'inherit' });
+if (native.status !== 0) process.exit(native.status ?? 1);
 
 function findTests(dir) {
   const out = [];

@@ -1,4 +1,4 @@
-// The raw-socket probe (never available in this build, and why), the provider's raw refusals, the one-deadline
+// The raw-socket probe (available with the privilege and the native addon, and why not otherwise), the provider's raw refusals, the one-deadline
 // timer, and the in-process NAT relay: the far end sees the NAT's address and a rewritten port, answers go back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -18,10 +18,13 @@ test('CAP_NET_RAW is bit 13 of CapEff; no CapEff line falls back to the uid', ()
   assert.equal(hasRawSocketPrivilege('nothing here'), process.getuid?.() === 0);
 });
 
-test('the probe: unprivileged, or privileged without a raw socket module; never available', () => {
-  assert.equal(probeRawSockets(false).reason, 'not-privileged');
-  assert.equal(probeRawSockets(true).reason, 'not-implemented');
-  assert.equal(probeRawSockets().available, false);
+test('the probe: unprivileged, privileged without the addon, or available', () => {
+  const reasonOf = (s: ReturnType<typeof probeRawSockets>) => (s.available ? 'available' : s.reason);
+  assert.equal(reasonOf(probeRawSockets(false, { available: true })), 'not-privileged');
+  const missing = probeRawSockets(true, { available: false, reason: 'the native addon is not built' });
+  assert.equal(reasonOf(missing), 'not-implemented');
+  assert.match(missing.available ? '' : missing.detail, /permitted, but the native addon is not built/);
+  assert.equal(reasonOf(probeRawSockets(true, { available: true })), 'available');
 });
 
 test('the provider refuses raw sockets: PERMISSION for DSMIPv6 protocols, UNSUPPORTED for others', async () => {

@@ -1,6 +1,7 @@
 /**
  * The `TransportProvider` a runnable node opens its sockets through: UDP over node:dgram with the lab aliases and
- * the trace hook applied to every socket, and raw IP as the probe allows (never, in this build: raw-sockets.ts).
+ * the trace hook applied to every socket, and raw IP through the native addon when the probe allows
+ * (raw-sockets.ts). Raw packets carry real addresses: lab aliases do not apply to them.
  * It remembers what it opened, so a node's `stop()` closes everything and waits for the kernel to let go.
  */
 import {
@@ -10,20 +11,31 @@ import {
   TransportError,
   type TransportProvider,
 } from '../../net/transport.ts';
-import { probeRawSockets, type RawSocketSupport } from './raw-sockets.ts';
+import type { IpAddress } from '../../util/ip-address.ts';
+import { probeRawSockets, type RawSocketSupport, rawSocketsNotUsed } from './raw-sockets.ts';
+import { NodeRawTransport, type RawPacketTrace } from './raw-transport.ts';
 import { type NodeUdpDeps, type NodeUdpOptions, NodeUdpTransport } from './udp-transport.ts';
 
 export interface NodeTransportProviderDeps extends NodeUdpDeps {
   /** Default: `probeRawSockets()`. */
   readonly rawSupport?: RawSocketSupport;
+  /** The node's own addresses: a raw socket keeps only packets addressed to one of them. */
+  readonly localAddresses?: () => readonly IpAddress[];
+  /** AF_PACKET interface for IPv6 raw reads (default: all). */
+  readonly rawInterface?: string;
+  readonly onRawTrace?: (t: RawPacketTrace) => void;
 }
 
 export class NodeTransportProvider implements TransportProvider {
   readonly rawSupport: RawSocketSupport;
   private readonly open = new Set<NodeUdpTransport>();
+  private readonly openRawSockets = new Set<NodeRawTransport>();
 
   constructor(private readonly deps: NodeTransportProviderDeps = {}) {
-    this.rawSupport = deps.rawSupport ?? probeRawSockets();
+    // Raw packets carry the kernel's addresses, so lab aliases (documentation addresses on loopback) rule them out.
+    this.rawSupport =
+      deps.rawSupport ??
+      (deps.aliases ? rawSocketsNotUsed('lab address aliases apply to UDP sockets only') : probeRawSockets());
   }
 
   async openUdp(options: NodeUdpOptions): Promise<NodeUdpTransport> {
@@ -33,15 +45,26 @@ export class NodeTransportProvider implements TransportProvider {
     return t;
   }
 
-  canOpenRaw(_protocol: number, _family: IpFamily): boolean {
-    return this.rawSupport.available;
+  canOpenRaw(protocol: number, family: IpFamily): boolean {
+    return this.rawSupport.available && isRawProtocolOf(protocol, family);
   }
 
   async openRaw(protocol: number, family: IpFamily): Promise<RawIpTransport> {
     if (!isRawProtocolOf(protocol, family)) {
       throw new TransportError('UNSUPPORTED', `protocol ${protocol} over IPv${family} is not opened raw`);
     }
-    throw new TransportError('PERMISSION', this.rawSupport.detail);
+    if (!this.rawSupport.available) throw new TransportError('PERMISSION', this.rawSupport.detail);
+    const d = this.deps;
+    const t = NodeRawTransport.open({
+      protocol,
+      family,
+      localAddresses: d.localAddresses ?? (() => []),
+      ...(d.rawInterface ? { interface: d.rawInterface } : {}),
+      ...(d.onRawTrace ? { onTrace: d.onRawTrace } : {}),
+      ...(d.now ? { now: d.now } : {}),
+    });
+    this.openRawSockets.add(t);
+    return t;
   }
 
   /** Sockets opened and not yet released. */
@@ -51,6 +74,8 @@ export class NodeTransportProvider implements TransportProvider {
 
   /** Closes every socket still open and resolves when the kernel released them all. */
   async closeAll(): Promise<void> {
+    for (const r of this.openRawSockets) r.close();
+    this.openRawSockets.clear();
     const all = [...this.open];
     for (const t of all) t.close();
     await Promise.all(all.map((t) => t.closed));

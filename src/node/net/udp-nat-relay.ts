@@ -6,10 +6,12 @@
  * inside address and port, RFC 4787 §4.1 REQ-1); answers from a forwarded target go back to the inside client from
  * the port it sent to. Mappings live until `close` (no idle expiry: the lab runs for seconds).
  */
+
 import { type DatagramTransport, type InboundDatagram, TransportError } from '../../net/transport.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { sameAddress } from './address-aliases.ts';
 import type { DatagramTraceHook } from './datagram-trace.ts';
+import { rawSocketsNotUsed } from './raw-sockets.ts';
 import { NodeTransportProvider } from './transport-provider.ts';
 
 export interface NatForward {
@@ -46,7 +48,7 @@ export class UdpNatRelay {
   static async open(options: UdpNatRelayOptions): Promise<UdpNatRelay> {
     const provider = new NodeTransportProvider({
       ...(options.onTrace ? { onTrace: options.onTrace } : {}),
-      rawSupport: { available: false, reason: 'not-implemented', detail: 'a NAT relay uses UDP only' },
+      rawSupport: rawSocketsNotUsed('a NAT relay uses UDP only'),
     });
     const relay = new UdpNatRelay(provider, options);
     try {
