@@ -11,6 +11,7 @@ import { buildIpv4Packet, buildIpv6Packet } from '../../wire/ip/build.ts';
 import { IpProtocol } from '../../wire/ip/constants.ts';
 import { nativeAvailability } from './native.ts';
 import { hasRawSocketPrivilege, probeRawSockets } from './raw-sockets.ts';
+import { kernelGuardRuleset } from './kernel-guard.ts';
 import { NodeRawTransport, upperLayerProtocol } from './raw-transport.ts';
 
 const privileged = hasRawSocketPrivilege();
@@ -144,6 +145,24 @@ test('TUN in a namespace: a datagram to a routed address comes out of the device
       intoKernel: { text: 'pong', from: '10.99.1.9:7' },
       linkAfterClose: 'gone',
     });
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+});
+
+test('the kernel guard ruleset loads into nftables: HAO and RH2 drops limited to the node's addresses', () => {
+  assert.ok(privileged, 'this test needs root (CI runs as root)');
+  const ns = `dsmguard${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    const rules = kernelGuardRuleset('dsmip_guard_t', [Ipv6Address.parse('2001:db8::1'), Ipv6Address.parse('::1')]);
+    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: rules });
+    const listed = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip6', 'dsmip_guard_t'], {
+      encoding: 'utf8',
+    });
+    assert.match(listed, /ip6 daddr \{ ::1, 2001:db8::1 \} exthdr dst exists drop/);
+    assert.match(listed, /ip6 daddr \{ ::1, 2001:db8::1 \} rt type 2 drop/);
+    assert.match(listed, /hook input priority raw/); // -300, before the kernel parses the extension headers
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
   }

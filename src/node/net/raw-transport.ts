@@ -9,8 +9,8 @@
  *   parsing its extension headers (RFC 8200 §4.2 option type 0xC9's high bits say discard; RH type 2 with Segments
  *   Left 1 is unknown), before any raw IPv6 socket sees it. A raw IPv6 socket for the protocol is kept open too,
  *   unread: with a raw socket present the kernel does not answer the plain packets with ICMP Parameter Problem
- *   (unrecognized Next Header, RFC 4443 §3.4). Packets with a HAO or RH2 still draw an ICMP error from such a
- *   kernel; `kernelGuardRules` gives the nftables rules that stop it (the e2e tests and the root demo apply them).
+ *   (unrecognized Next Header, RFC 4443 §3.4). Packets with a HAO or RH2 would still draw an ICMP error from such a
+ *   kernel: the provider installs a KernelGuard (kernel-guard.ts) for the node's addresses.
  *
  * Every raw socket of a protocol sees every packet of that protocol on the host (on loopback, the other node's too),
  * so each transport keeps only packets addressed to one of its node's `localAddresses`.
@@ -171,21 +171,4 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/**
- * nftables rules for a node on IPv6 access in a kernel without Mobile IPv6: drop, before the kernel parses them,
- * incoming packets that carry a Home Address option (destination options header) or a type 2 routing header
- * addressed to this node, which the node reads itself from its AF_PACKET socket. Without them the kernel also
- * answers each such packet with ICMPv6 Parameter Problem (RFC 4443 §3.4).
- */
-export function kernelGuardRules(table = 'dsmip_guard'): string {
-  return `table ip6 ${table} {
-  chain input {
-    type filter hook input priority -300; policy accept;
-    exthdr dst exists drop
-    rt type 2 drop
-  }
-}
-`;
 }

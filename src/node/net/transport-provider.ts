@@ -11,7 +11,8 @@ import {
   TransportError,
   type TransportProvider,
 } from '../../net/transport.ts';
-import type { IpAddress } from '../../util/ip-address.ts';
+import { type IpAddress, Ipv6Address } from '../../util/ip-address.ts';
+import { KernelGuard } from './kernel-guard.ts';
 import { probeRawSockets, type RawSocketSupport, rawSocketsNotUsed } from './raw-sockets.ts';
 import { NodeRawTransport, type RawPacketTrace } from './raw-transport.ts';
 import { type NodeUdpDeps, type NodeUdpOptions, NodeUdpTransport } from './udp-transport.ts';
@@ -24,12 +25,15 @@ export interface NodeTransportProviderDeps extends NodeUdpDeps {
   /** AF_PACKET interface for IPv6 raw reads (default: all). */
   readonly rawInterface?: string;
   readonly onRawTrace?: (t: RawPacketTrace) => void;
+  /** Why the kernel guard for IPv6 raw reads could not be installed (the node runs on; the kernel sends ICMP errors). */
+  readonly onGuardUnavailable?: (reason: string) => void;
 }
 
 export class NodeTransportProvider implements TransportProvider {
   readonly rawSupport: RawSocketSupport;
   private readonly open = new Set<NodeUdpTransport>();
   private readonly openRawSockets = new Set<NodeRawTransport>();
+  private guard: KernelGuard | undefined;
 
   constructor(private readonly deps: NodeTransportProviderDeps = {}) {
     // Raw packets carry the kernel's addresses, so lab aliases (documentation addresses on loopback) rule them out.
@@ -64,6 +68,12 @@ export class NodeTransportProvider implements TransportProvider {
       ...(d.now ? { now: d.now } : {}),
     });
     this.openRawSockets.add(t);
+    if (family === 6 && this.guard === undefined) {
+      const v6 = (d.localAddresses?.() ?? []).filter((a): a is Ipv6Address => a instanceof Ipv6Address);
+      const g = KernelGuard.install(v6);
+      if (g instanceof KernelGuard) this.guard = g;
+      else d.onGuardUnavailable?.(g);
+    }
     return t;
   }
 
@@ -76,6 +86,8 @@ export class NodeTransportProvider implements TransportProvider {
   async closeAll(): Promise<void> {
     for (const r of this.openRawSockets) r.close();
     this.openRawSockets.clear();
+    this.guard?.remove();
+    this.guard = undefined;
     const all = [...this.open];
     for (const t of all) t.close();
     await Promise.all(all.map((t) => t.closed));
