@@ -130,6 +130,42 @@ test('dsmip ha + dsmip ue: attach, SIGTERM → deregistration, both exit 0', asy
   }
 });
 
+test('dsmip ue on SIGHUP: a new access.ipv4.careOfAddress in the file → BU and IKE SA from it, then exit 0', async () => {
+  copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
+  const moved = ['--alias', `192.0.2.101=127.${x}.${y}.4`];
+  const ha = start(['ha', '--config', file('ha-hup.yaml', HA_YAML), ...ALIASES, ...moved]);
+  const ueFile = file('ue-hup.yaml', UE_YAML);
+  // F = 1: the BAs come in UDP whatever this process may open raw (the lab aliases are UDP only).
+  const ue = start(['ue', '--config', ueFile, ...ALIASES, ...moved, '--set', 'ue.mobility.forceUdp=true']);
+  try {
+    await ha.waitFor('home agent up');
+    await ue.waitFor('attached');
+    // An invalid edit is logged and changes nothing.
+    writeFileSync(ueFile, UE_YAML.replace('careOfAddress: 192.0.2.100', 'careOfAddress: 192.0.2'));
+    ue.child.kill('SIGHUP');
+    const refused = await ue.waitFor('config reload failed: the running config stays');
+    assert.match(String(refused.problem), /ue-hup\.yaml line 9: ue\.access\.ipv4\.careOfAddress/);
+    writeFileSync(ueFile, UE_YAML.replace('careOfAddress: 192.0.2.100', 'careOfAddress: 192.0.2.101'));
+    ue.child.kill('SIGHUP');
+    const reloaded = await ue.waitFor('config reloaded (SIGHUP)');
+    assert.equal(reloaded.careOf, '192.0.2.101');
+    const done = await ue.waitFor('re-registered from the new care-of address');
+    const change = done.change as { from: string; to: string; ikeSaRenegotiated: boolean };
+    assert.deepEqual([change.from, change.to, change.ikeSaRenegotiated], ['192.0.2.100', '192.0.2.101', true]);
+    // The HA's binding now names the new care-of address.
+    const updated = await ha.waitFor('binding-updated');
+    assert.equal((updated.event as { careOf?: string }).careOf, '192.0.2.101');
+    ue.child.kill('SIGTERM');
+    assert.equal(await ue.exit, 0);
+    assert.ok(ue.lines.some((l) => l.msg === 'deregistered' && (l.event as { acknowledged?: boolean })?.acknowledged));
+    ha.child.kill('SIGTERM');
+    assert.equal(await ha.exit, 0);
+  } finally {
+    ue.child.kill('SIGKILL');
+    ha.child.kill('SIGKILL');
+  }
+});
+
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -157,8 +193,9 @@ test('config errors exit 2 before anything starts, naming the file, line and key
       '{ family: ipv6, ipv6: { careOfAddress: "2001:db8:2::100" } }',
     ),
   );
-  const raw = run(['ue', '--config', v6]);
+  // Lab aliases rule raw sockets out even as root (raw packets carry the kernel's addresses).
+  const raw = run(['ue', '--config', v6, ...ALIASES]);
   assert.equal(raw.code, 4);
-  assert.match(raw.err, /raw IPv6 sockets/);
+  assert.match(raw.err, /raw IPv6 sockets.*lab address aliases/);
   assert.equal(run(['ue']).code, 2, '--config is required');
 });

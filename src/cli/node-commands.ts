@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadHaConfig, loadUeConfig } from '../config/load.ts';
 import { HomeAgent } from '../node/ha/home-agent.ts';
+import { AccessUnavailableError } from '../node/ue/ue-access.ts';
 import { UserEquipment } from '../node/ue/user-equipment.ts';
 import { createLogger } from '../obs/log.ts';
 import { EXIT } from './exit-codes.ts';
@@ -11,12 +12,20 @@ import {
   configProblem,
   NODE_HELP,
   type NodeFlags,
+  onReloadSignal,
   untilStopSignal,
 } from './node-runtime.ts';
+import { reloadAccess } from './ue-reload.ts';
 
 const UE_EXIT_HELP = `
+SIGHUP re-reads the config file (with the same DSMIP_* variables and --set flags) and applies its access section:
+a new access.ipv4.careOfAddress moves the UE there (a Binding Update from the new address, RFC 6275 §11.7.1, then a
+new IKE SA from it, RFC 5555 §5.1). Other access changes take effect after a restart; an invalid file is logged and
+the running config kept. Same idea in a program: UserEquipment.changeCareOfAddress(address).
+
 Exit codes: 0 deregistered after SIGTERM/SIGINT, 1 the attach or a socket failed, 2 usage or config error,
-4 the access in the config needs raw IP sockets (access.family ipv6).`;
+4 the access in the config needs raw IP sockets (access.family ipv6 without root or CAP_NET_RAW, the native addon,
+or with --alias lab addressing).`;
 
 const HA_EXIT_HELP = `
 Exit codes: 0 stopped cleanly after SIGTERM/SIGINT, 1 a socket or server could not be opened,
@@ -42,7 +51,10 @@ function prepare<C>(name: string, load: () => C, setExit: (c: number) => void): 
   }
 }
 
-/** `dsmip ue`: attach, keep the binding and the IKE SA fresh, deregister on SIGTERM/SIGINT. */
+/**
+ * `dsmip ue`: attach, keep the binding and the IKE SA fresh, follow a new care-of address on SIGHUP (ue-reload.ts),
+ * deregister on SIGTERM/SIGINT.
+ */
 export function addUeCommand(program: Command, setExit: (code: number) => void): void {
   withNodeOptions(program.command('ue').description('run a UE: attach to its home agent and stay attached'))
     .addHelpText('after', `${NODE_HELP}\n${UE_EXIT_HELP}`)
@@ -54,22 +66,25 @@ export function addUeCommand(program: Command, setExit: (code: number) => void):
       );
       if (!ready) return;
       const { config, aliases } = ready;
-      if (config.access.family !== 'ipv4') {
-        console.error(
-          'dsmip ue: IPv6 access needs raw IPv6 sockets for the Home Address option and the type 2 routing header ' +
-            '(RFC 6275 §6.3–§6.4), which this build cannot open; use access.family ipv4',
-        );
-        setExit(EXIT.RAW_SOCKETS);
-        return;
-      }
       const log = createLogger({ ...config.logging, name: 'dsmip-ue' });
       const stop = untilStopSignal();
       let ue: UserEquipment | undefined;
+      let offReload: (() => void) | undefined;
       try {
-        ue = await UserEquipment.start(config, { logger: log, ...(aliases ? { aliases } : {}) });
+        const running = await UserEquipment.start(config, { logger: log, ...(aliases ? { aliases } : {}) });
+        ue = running;
         const attaching = ue.attach();
         // A signal during the attach: stop waiting; `stop()` below ends the attempt (its rejection is expected).
         attaching.catch(() => undefined);
+        // Reloads run one at a time, once attached (a move needs a binding to move).
+        let access = config.access;
+        let reloads: Promise<unknown> = attaching.catch(() => undefined);
+        offReload = onReloadSignal(() => {
+          reloads = reloads.then(async () => {
+            if (!running.attached) return;
+            access = await reloadAccess(access, { load: () => loadUeConfig(configInput(flags)), ue: running, log });
+          });
+        });
         const r = await Promise.race([attaching, stop.then(() => undefined)]);
         if (r) {
           log.info(
@@ -86,15 +101,23 @@ export function addUeCommand(program: Command, setExit: (code: number) => void):
           );
         }
         const signal = await stop;
+        offReload();
         log.info({ signal }, 'deregistering');
         await ue.detach();
         log.info('deregistered');
       } catch (e) {
+        if (e instanceof AccessUnavailableError) {
+          // IPv6 access without raw IPv6 sockets (not root, no addon, or lab aliases): nothing was started.
+          console.error(`dsmip ue: ${e.message}; use access.family ipv4`);
+          setExit(EXIT.RAW_SOCKETS);
+          return;
+        }
         const problem = configProblem(e);
         log.error({ err: e }, problem ?? 'UE failed');
         console.error(`dsmip ue: ${problem ?? (e as Error).message}`);
         setExit(problem ? EXIT.USAGE : EXIT.FAILED);
       } finally {
+        offReload?.();
         await ue?.stop();
       }
     });

@@ -1,6 +1,6 @@
 /**
  * What `dsmip ha` and `dsmip ue` share: loading the config (file, DSMIP_* environment, --set) with errors that name
- * the file, line and key path, lab aliases from `--alias`, and waiting for SIGTERM/SIGINT.
+ * the file, line and key path, lab aliases from `--alias`, waiting for SIGTERM/SIGINT, and SIGHUP for a reload.
  */
 import { ConfigFileError } from '../config/errors.ts';
 import type { ConfigInput } from '../config/load.ts';
@@ -56,6 +56,13 @@ export function untilStopSignal(): Promise<NodeJS.Signals> {
     process.on('SIGTERM', on);
     process.on('SIGINT', on);
   });
+}
+
+/** Calls `handler` on every SIGHUP until the returned function is called (the config reload signal). */
+export function onReloadSignal(handler: () => void): () => void {
+  const on = () => handler();
+  process.on('SIGHUP', on);
+  return () => process.off('SIGHUP', on);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

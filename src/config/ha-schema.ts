@@ -14,6 +14,7 @@ import {
   duration,
   int,
   ipAddress,
+  ipPrefix,
   ipv4,
   ipv4Range,
   ipv6,
@@ -119,6 +120,13 @@ export const haSchema = z
         enabled: bool.prefault('false'),
         name: nonEmptyText.prefault('dsmip-ha0'),
         mtu: tunMtu.prefault('1400'),
+        /** Prefixes routed into the device; by default the home prefix pool's block and the IPv4 home address pool. */
+        routes: z.array(ipPrefix).optional(),
+        /**
+         * MTU of the path to the UEs' care-of addresses: each tunnel carries this minus its headers (RFC 2473 §6.1),
+         * at least 1280 bytes whatever the framing (RFC 8200 §5), so at least 1280 + 48.
+         */
+        linkMtu: int(1328, 65535, 'an MTU').prefault('1500'),
       })
       .prefault({}),
     logging: loggingSchema.prefault({}),

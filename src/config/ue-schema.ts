@@ -13,6 +13,7 @@ import {
   bool,
   digits,
   domainName,
+  duration,
   hex,
   hexValue,
   int,
@@ -105,13 +106,31 @@ const discoverySchema = z.strictObject({
     .optional(),
   dhcpv6: z
     .strictObject({
-      /** Access interface to send the Information-Request on (to ff02::1:2, RFC 8415 §7.1). */
+      /** Access interface to send the Information-Request on, from its link-local address (RFC 8415 §7.1, §17). */
       interface: nonEmptyText,
       /** The seed's id-type: 0 "HA in the visited network", 1 "HA for the target PDN" (RFC 6610 VDINF / IDINF). */
       idType: oneOf(['visited', 'target']).prefault('target'),
+      /**
+       * Where the Information-request goes: All_DHCP_Relay_Agents_and_Servers ff02::1:2 on `interface` (RFC 8415
+       * §7.1), or a server's or relay's unicast address (for links without multicast).
+       */
+      server: ipv6.prefault('ff02::1:2'),
+      /** How long the exchange retransmits before the policy moves on (its MRD; docs/spec-choices.md). */
+      timeout: duration({ min: { ms: 1000, sec: 1 } }).prefault('10s'),
+      /** Random delay before the first Information-request, at most this (RFC 8415 §18.2.6 INF_MAX_DELAY). */
+      firstDelayMax: duration().prefault('1s'),
     })
     .optional(),
 });
+
+/** The dynamic discovery methods in use, in order: `methods`, else every configured one with DNS first. */
+export function enabledDiscoveryMethods(d: {
+  readonly methods?: readonly (typeof DISCOVERY_METHODS)[number][] | undefined;
+  readonly dns?: unknown;
+  readonly dhcpv6?: unknown;
+}): (typeof DISCOVERY_METHODS)[number][] {
+  return d.methods ? [...d.methods] : DISCOVERY_METHODS.filter((m) => d[m] !== undefined);
+}
 
 const ikeSchema = z.strictObject({
   ports: z
@@ -209,7 +228,26 @@ export const ueSchema = z
       if (!d[m])
         ctx.addIssue({ code: 'custom', path: ['discovery', 'methods', i], message: `needs a discovery.${m} section` });
     }
-    if (d.dns && !d.dns.haApn && (ue.identity.mcc === undefined || ue.identity.mnc === undefined)) {
+    const methods = enabledDiscoveryMethods(d);
+    if (methods.includes('dhcpv6') && ue.access.family === 'ipv4') {
+      // RFC 8415 §7.1, §17: the Information-request leaves from an IPv6 link-local address to ff02::1:2.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discovery', 'methods'],
+        message:
+          'DHCPv6 discovery (TS 24.303 §5.1.2.1.5) needs IPv6 on the access link, and access.family ipv4 is an ' +
+          'IPv4-only access: use dns, static, pco or epdgHomeAgentAddress there',
+      });
+    }
+    const noPlmn = ue.identity.mcc === undefined || ue.identity.mnc === undefined;
+    if (methods.includes('dhcpv6') && d.dhcpv6?.idType === 'target' && !d.dns?.haApn && noPlmn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discovery', 'dhcpv6', 'idType'],
+        message: 'target asks for the HA-APN (RFC 6610 HNIDF): give identity mcc/mnc or discovery.dns.haApn',
+      });
+    }
+    if (d.dns && !d.dns.haApn && noPlmn) {
       ctx.addIssue({
         code: 'custom',
         path: ['discovery', 'dns', 'haApn'],

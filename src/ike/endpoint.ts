@@ -29,6 +29,8 @@ export interface EndpointBaseConfig {
   readonly timing: TimingConfig;
   readonly ikeProposals: readonly IkeProposalConfig[];
   readonly natTPorts: { readonly local: number; readonly remote: number };
+  /** `message-payloads` events with the cleartext of each protected message (traces, ladders); default off. */
+  readonly messageTrace?: boolean;
 }
 
 export abstract class IkeEndpoint implements SaServices {
@@ -38,6 +40,7 @@ export abstract class IkeEndpoint implements SaServices {
   readonly timing: TimingConfig;
   readonly ikeProposals: readonly IkeProposalConfig[];
   readonly natTPorts: { readonly local: number; readonly remote: number };
+  readonly messageTrace: boolean;
   abstract readonly childPolicy: ChildPolicy;
   private readonly transmits = new PollQueue<IkeTransmit>();
   private readonly events = new PollQueue<IkeEvent>();
@@ -52,6 +55,7 @@ export abstract class IkeEndpoint implements SaServices {
     this.timing = c.timing;
     this.ikeProposals = c.ikeProposals;
     this.natTPorts = c.natTPorts;
+    this.messageTrace = c.messageTrace ?? false;
     this.unprotectedLimit = new RateLimit(c.timing.errorNotifyIntervalMs);
     this.spis = new SpiAllocator(c.random, (spi) => this.table.hasSpi(spi));
   }

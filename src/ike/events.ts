@@ -3,6 +3,8 @@
  * applies, never a call from a core).
  */
 import type { IpAddress, Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
+import type { IkeHeader } from '../wire/ike/header.ts';
+import type { IkePayload } from '../wire/ike/payload.ts';
 import type { TrafficSelector } from '../wire/ike/traffic-selector.ts';
 import type { HomePrefix } from './config-payload.ts';
 
@@ -51,6 +53,18 @@ export interface ChildSaEvent extends AlgorithmIds {
   readonly rekeyOf: number | undefined;
   /** The mobile node's Home Address when the UE's selector names one address (RFC 4877 §7.3). */
   readonly homeAddress: Ipv6Address | undefined;
+}
+
+/**
+ * The payloads inside the SK payload of a message this endpoint sealed or opened (RFC 7296 §3.14), for message
+ * traces; only with `messageTrace` on (the payloads stay referenced until polled). Retransmissions are not repeated.
+ */
+export interface MessagePayloadsEvent {
+  readonly kind: 'message-payloads';
+  readonly ikeSaId: number;
+  readonly direction: 'sent' | 'received';
+  readonly header: IkeHeader;
+  readonly payloads: readonly IkePayload[];
 }
 
 /** Keys of an IKE SA for Wireshark's ikev2_decryption_table (SPEC: PEERS.md key log). */
@@ -124,6 +138,7 @@ export type IkeEvent =
       /** Received outside the protection of an authenticated IKE SA (RFC 7296 §2.21.1, §2.21.4). */
       readonly unauthenticated: boolean;
     }
+  | MessagePayloadsEvent
   | KeyLogEvent;
 
 /** Counters of drops and notable events; never reset by the engine. */

@@ -116,7 +116,11 @@ export class IkeSa {
     };
     if (exchangeType === ExchangeType.IKE_SA_INIT) return encodeIkeMessage({ header, payloads });
     if (!this.protection) throw new RangeError(`IKE SA ${this.id} has no keys for exchange ${exchangeType}`);
-    return this.protection.seal(header, payloads);
+    const bytes = this.protection.seal(header, payloads);
+    if (this.services.messageTrace) {
+      this.services.emit({ kind: 'message-payloads', ikeSaId: this.id, direction: 'sent', header, payloads });
+    }
+    return bytes;
   }
 
   send(bytes: Uint8Array, path: IkePath): void {

@@ -57,6 +57,9 @@ export function receiveMessage(
       return;
     }
     payloads = opened.payloads;
+    if (sa.services.messageTrace) {
+      sa.services.emit({ kind: 'message-payloads', ikeSaId: sa.id, direction: 'received', header, payloads });
+    }
   }
   const msg = { header, payloads, raw, path };
   // Error answers (and a COOKIE demand, RFC 7296 §2.6) carry nothing but notifications.

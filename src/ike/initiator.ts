@@ -54,6 +54,8 @@ export interface InitiatorConfig {
    */
   readonly homeAgentAddress?: Ipv6Address;
   readonly requireHomePrefix?: boolean;
+  /** `message-payloads` events for each protected message (the UE's message trace). */
+  readonly messageTrace?: boolean;
 }
 
 export const DEFAULT_AUTH_CHILD: ChildRequest = Object.freeze({
@@ -73,6 +75,7 @@ export class IkeInitiator extends IkeEndpoint {
       timing: config.timing ?? DEFAULT_TIMING,
       ikeProposals: config.ikeProposals ?? DEFAULT_IKE_PROPOSALS,
       natTPorts: config.natTPorts ?? { local: 4500, remote: 4500 },
+      messageTrace: config.messageTrace ?? false,
     });
     checkIkeProposals(this.ikeProposals, 'ue.ike.proposals');
     checkEspProposals(config.espProposals ?? DEFAULT_ESP_PROPOSALS, 'ue.esp.proposals');

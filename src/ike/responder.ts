@@ -59,6 +59,8 @@ export interface ResponderConfig {
   readonly cookies: { readonly threshold: number; readonly secret: CookieSecret };
   readonly multipleAuth?: boolean;
   readonly maxAuthMessages?: number;
+  /** `message-payloads` events for each protected message (a message trace). */
+  readonly messageTrace?: boolean;
 }
 
 /** What the MIP core needs to tie a Binding Update to an authenticated subscriber (RFC 4877 §7.1, §9). */
@@ -89,6 +91,7 @@ export class IkeResponder extends IkeEndpoint {
       timing: config.timing ?? DEFAULT_TIMING,
       ikeProposals: config.ikeProposals ?? DEFAULT_IKE_PROPOSALS,
       natTPorts: { local: natT, remote: natT },
+      messageTrace: config.messageTrace ?? false,
     });
     checkIkeProposals(this.ikeProposals, 'ha.ike.proposals');
     checkEspProposals(config.espProposals ?? DEFAULT_ESP_PROPOSALS, 'ha.esp.proposals');

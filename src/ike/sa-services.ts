@@ -47,6 +47,8 @@ export interface SaServices {
   readonly childPolicy: ChildPolicy;
   /** Local port that carries IKE with the non-ESP marker (RFC 3948), and the peer's. */
   readonly natTPorts: { readonly local: number; readonly remote: number };
+  /** Emit a `message-payloads` event for every protected message sealed or opened. */
+  readonly messageTrace: boolean;
   emit(e: IkeEvent): void;
   send(bytes: Uint8Array, path: IkePath): void;
   /** A fresh inbound ESP SPI, unique on this endpoint and outside 1–255 (RFC 4303 §2.1). */

@@ -279,7 +279,7 @@ test('a care-of address change sends a new BU from the new address; at home no B
         if (e.kind === 'binding' && e.event.kind === 'binding-updated') resolve();
       }),
     );
-    await w.ue.changeCareOf(SECOND_COA); // RFC 6275 §11.7.1: a new BU on movement
+    await w.ue.changeCareOfAddress(SECOND_COA); // RFC 6275 §11.7.1: a new BU on movement
     await updated;
     assert.deepEqual(
       w.ha.bindingList().map((b) => [b.careOf.toString(), b.ipv4HomeAddress?.toString()]),

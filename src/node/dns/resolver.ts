@@ -5,11 +5,13 @@
  */
 import { promises as dns } from 'node:dns';
 import type { DnsLookupResult, DnsRecordType, DnsResolver } from '../../discovery/dns-lookup.ts';
-import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 
 export interface NodeDnsResolverOptions {
-  /** `address` or `address:port` (`[v6]:port`), as for `Resolver.setServers`. */
+  /** `address` or `address:port` (`[v6]:port`), as for `Resolver.setServers`; none: the system's resolvers. */
   readonly servers: readonly string[];
+  /** The address queries leave from (its family's; the other family keeps the kernel's choice). */
+  readonly localAddress?: IpAddress;
   /** Per-try timeout; default 2000 ms. */
   readonly timeoutMs?: number;
   /** Tries per server; default 2. */
@@ -43,7 +45,10 @@ export class NodeDnsResolver implements DnsResolver {
 
   constructor(readonly options: NodeDnsResolverOptions) {
     this.resolver = new dns.Resolver({ timeout: options.timeoutMs ?? 2000, tries: options.tries ?? 2 });
-    this.resolver.setServers([...options.servers]);
+    if (options.servers.length > 0) this.resolver.setServers([...options.servers]);
+    const local = options.localAddress;
+    if (local instanceof Ipv4Address) this.resolver.setLocalAddress(local.toString());
+    else if (local) this.resolver.setLocalAddress('0.0.0.0', local.toString());
   }
 
   async lookup(name: string, type: DnsRecordType): Promise<DnsLookupResult> {

@@ -6,6 +6,7 @@
  * `answerDnsQuery` is the whole protocol (pure, bytes in, bytes out); `DnsServer` puts it on a UDP socket from a
  * `NodeTransportProvider`, so its datagrams reach the trace hook like every other socket's.
  */
+
 import * as dnsPacket from 'dns-packet';
 import type { DatagramTransport } from '../../net/transport.ts';
 import { isWireError } from '../../util/errors.ts';
@@ -13,6 +14,7 @@ import { type IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { type DnsMessage, decodeDns, encodeDns } from '../../wire/dns/dns.ts';
 import type { AddressAliases } from '../net/address-aliases.ts';
 import type { DatagramTraceHook } from '../net/datagram-trace.ts';
+import { rawSocketsNotUsed } from '../net/raw-sockets.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 
 export interface DnsAddressRecord {
@@ -157,7 +159,7 @@ export class DnsServer {
     const provider = new NodeTransportProvider({
       ...(options.onTrace ? { onTrace: options.onTrace } : {}),
       ...(options.aliases ? { aliases: options.aliases } : {}),
-      rawSupport: { available: false, reason: 'not-implemented', detail: 'a DNS server uses UDP only' },
+      rawSupport: rawSocketsNotUsed('a DNS server uses UDP only'),
     });
     const family = options.address.bytes.length === 4 ? 4 : 6;
     const socket = await provider.openUdp({ family, address: options.address, port: options.port ?? 53, label: 'dns' });

@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { UeConfig } from '../../config/load.ts';
+import { enabledDiscoveryMethods } from '../../config/ue-schema.ts';
 import type { UsimSqnState } from '../../crypto/index.ts';
 import { candidate, type HomeAgentCandidate } from '../../discovery/candidates.ts';
 import type { HomeAgentDiscoveryInit } from '../../discovery/discovery-config.ts';
@@ -24,6 +25,7 @@ import { identityData } from '../../wire/ike/identity.ts';
 import { eapAkaPeerFactory } from '../ike/eap-adapters.ts';
 import type { UdpIkeAddress } from '../ike/udp-endpoint.ts';
 import { ikeTimingOf } from '../net/ike-timing.ts';
+import { tunnelClientIdentity } from './ue-dhcp.ts';
 
 /** The IDi: the configured NAI, else the root NAI from IMSI, MCC and MNC (TS 23.003 §19.3.2). */
 export function naiOf(config: UeConfig): string {
@@ -32,11 +34,15 @@ export function naiOf(config: UeConfig): string {
   return buildRootNai({ imsi: id.imsi, mcc: id.mcc!, mnc: id.mnc! });
 }
 
-/** The name DNS discovery looks up: configured, else the HA-APN of the APN in the home PLMN (TS 23.003 §21.2). */
+/**
+ * The HA-APN (TS 23.003 §21.2): `discovery.dns.haApn`, else the one of the APN in the home PLMN. DNS discovery
+ * resolves it (TS 24.303 §5.1.2.1.2) and DHCPv6 id-type 1 names it (§5.1.2.1.5); undefined without MCC and MNC.
+ */
 export function haApnOf(config: UeConfig): string | undefined {
-  const dns = config.discovery.dns;
-  if (!dns) return undefined;
-  return dns.haApn ?? buildHaApn(config.apn, { mcc: config.identity.mcc!, mnc: config.identity.mnc! });
+  const { mcc, mnc } = config.identity;
+  const configured = config.discovery.dns?.haApn;
+  if (configured !== undefined) return configured;
+  return mcc !== undefined && mnc !== undefined ? buildHaApn(config.apn, { mcc, mnc }) : undefined;
 }
 
 /** HAs the network named (PCO, ePDG): they win over DNS (TS 24.303 §5.1.2.1.1). */
@@ -54,13 +60,39 @@ export function staticHomeAgents(config: UeConfig): HomeAgentCandidate[] {
   return config.discovery.static.map((h) => candidate({ method: 'configured', ipv6: h.ipv6, ipv4: h.ipv4 }));
 }
 
-/** DNS discovery by the HA-APN against the configured resolvers (DHCPv6 discovery needs an access link socket). */
-export function discoveryInitOf(config: UeConfig, random: (n: number) => Uint8Array): HomeAgentDiscoveryInit {
+/**
+ * The discovery core's inputs: DNS by the HA-APN and DHCPv6 on the access link (`linkLocalAddress` is the source
+ * there, RFC 8415 §17; without it DHCPv6 is left out), in the order of `methods`, sequential or parallel
+ * (TS 24.303 §5.1.2.1.1).
+ */
+export function discoveryInitOf(
+  config: UeConfig,
+  random: (n: number) => Uint8Array,
+  linkLocalAddress?: Ipv6Address,
+): HomeAgentDiscoveryInit {
   const name = haApnOf(config);
+  const d = config.discovery;
+  const methods = enabledDiscoveryMethods(d).filter((m) =>
+    m === 'dns' ? name !== undefined : linkLocalAddress !== undefined,
+  );
+  const dhcp = d.dhcpv6;
   return {
     provided: providedHomeAgents(config),
-    ...(name ? { dns: { target: { kind: 'name', name } } } : {}),
-    mode: config.discovery.policy,
+    ...(methods.includes('dns') && name ? { dns: { target: { kind: 'name', name } } } : {}),
+    ...(methods.includes('dhcpv6') && dhcp && linkLocalAddress
+      ? {
+          dhcpv6: {
+            idType: dhcp.idType === 'visited' ? 0 : 1,
+            ...(name !== undefined ? { haApn: name } : {}),
+            linkLocalAddress,
+            clientDuid: tunnelClientIdentity(config.identity.imsi).duid,
+            maxDurationMs: dhcp.timeout.ms,
+            firstTransmissionDelayMaxMs: dhcp.firstDelayMax.ms,
+          },
+        }
+      : {}),
+    mode: d.policy,
+    ...(methods[0] ? { first: methods[0] } : {}),
     random,
   };
 }
@@ -75,6 +107,8 @@ export interface InitiatorInputs {
   readonly onUsimSqnUpdated: (s: UsimSqnState) => void;
   readonly onAkaEvent?: (e: AkaPeerEvent) => void;
   readonly random: (n: number) => Uint8Array;
+  /** The Home Address interface identifier to keep (a new IKE SA after a move); default `mobility.interfaceId`. */
+  readonly interfaceId?: Uint8Array;
 }
 
 function caCertificates(path: string): X509Certificate[] {
@@ -93,6 +127,7 @@ export function initiatorConfigOf(config: UeConfig, i: InitiatorInputs): Initiat
   const ike = config.ike;
   const id = config.identity;
   const nai = naiOf(config);
+  const interfaceId = i.interfaceId ?? config.mobility.interfaceId;
   const eapPeer = eapAkaPeerFactory({
     ...(id.mcc !== undefined && id.mnc !== undefined ? { imsi: id.imsi, mcc: id.mcc, mnc: id.mnc } : { identity: nai }),
     ikeIdentity: nai,
@@ -127,8 +162,10 @@ export function initiatorConfigOf(config: UeConfig, i: InitiatorInputs): Initiat
       requestIpv4Dns: ike.requestDns.ipv4,
       requestIpv6Address: ike.requestIpv6Address,
     },
-    ...(config.mobility.interfaceId ? { interfaceId: config.mobility.interfaceId } : {}),
+    ...(interfaceId ? { interfaceId } : {}),
     homeAgentAddress: i.homeAgent,
+    // The cleartext of IKE_AUTH and later messages as events, for the message trace and debug logs.
+    messageTrace: true,
   };
 }
 
@@ -163,6 +200,9 @@ export function mobileNodeConfigOf(config: UeConfig, i: MobileNodeInputs): Mobil
       requestedLifetimeSec: m.lifetime.sec,
       alternateCareOf: m.alternateCareOf,
       forceUdp: i.forceUdp,
+      // RFC 6275 §11.7.1: K only if the MN can move its IKE endpoint to a new CoA; this UE negotiates a new IKE SA
+      // from it instead (RFC 5555 §5.1), so K MUST be 0 (docs/spec-choices.md, against TS 24.303 Annex A.2.1).
+      keyManagementMobility: false,
       refreshFraction: refreshFractionOf(config),
       udpSourcePort: i.udpSourcePort,
     }),

@@ -11,6 +11,7 @@ import { InformationRequestClient } from '../../dhcp/information-request.ts';
 import { tunnelInformationRequestConfig } from '../../dhcp/tunnel-clients.ts';
 import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { Duid } from '../../wire/dhcpv6/duid.ts';
+import type { UeTunnel } from './ue-tunnel.ts';
 
 /** RFC 5612: the Private Enterprise Number reserved for documentation, for a DUID-EN of our own making. */
 const DUID_ENTERPRISE = 32473;
@@ -64,4 +65,15 @@ export function tunnelDhcpClients(
         })
       : undefined;
   return { v6, v4 };
+}
+
+/** Starts the clients the config enables on `tunnel` (TS 24.303 §5.1.2.4 last paragraph); says which run. */
+export function startTunnelDhcp(
+  config: UeConfig,
+  tunnel: Pick<UeTunnel, 'startDhcp'>,
+  i: TunnelDhcpInputs,
+): { readonly v6: boolean; readonly v4: boolean } {
+  const c = tunnelDhcpClients(config, i);
+  tunnel.startDhcp({ v6: i.homeAddress, v4: i.ipv4HomeAddress }, c.v6, c.v4);
+  return { v6: c.v6 !== undefined, v4: c.v4 !== undefined };
 }

@@ -1,22 +1,37 @@
 /**
  * Home Agent discovery for `UserEquipment.attach` (TS 24.303 §5.1.2.1): HAs from the PCO or the ePDG win; otherwise
- * the HA-APN is resolved (AAAA and A, with TTLs) against the configured DNS servers; HAs from the file's `static`
- * list come last. The result is the ordered list to try; an HA that fails is skipped for the next (§5.1.2.1.1).
+ * the configured `methods` run, one after the other on failure or in parallel (§5.1.2.1.1): DNS resolves the HA-APN
+ * (AAAA and A, with TTLs) against the configured servers (§5.1.2.1.2), DHCPv6 sends an Information-request on the
+ * access link and resolves any HA FQDN it gets back (§5.1.2.1.5, RFC 6610). HAs from the file's `static` list come
+ * last. The result is the ordered list to try; an HA that fails is skipped for the next (§5.1.2.1.1).
  */
 import type { UeConfig } from '../../config/load.ts';
+import { enabledDiscoveryMethods } from '../../config/ue-schema.ts';
 import type { HomeAgentCandidate } from '../../discovery/candidates.ts';
 import { type DiscoveryEvent, HomeAgentDiscovery } from '../../discovery/discovery.ts';
 import { homeAgentDiscoveryConfig } from '../../discovery/discovery-config.ts';
-import { runHomeAgentDiscovery } from '../dhcp/discovery-runner.ts';
+import type { IpAddress } from '../../util/ip-address.ts';
 import { NodeDnsResolver } from '../dns/resolver.ts';
+import type { AddressAliases } from '../net/address-aliases.ts';
+import { type AccessLink, openAccessLink } from './access-link.ts';
+import { driveDiscovery } from './discovery-driver.ts';
 import { discoveryInitOf, staticHomeAgents } from './ue-config.ts';
 
-/** `address:port` / `[address]:port` as the resolver takes them. */
-export function dnsServerTexts(config: UeConfig): string[] {
+/** `address:port` / `[address]:port` as the resolver takes them, through the lab aliases when given. */
+export function dnsServerTexts(config: UeConfig, aliases?: AddressAliases): string[] {
   return (config.discovery.dns?.servers ?? []).map((s) => {
-    const a = s.address.toString();
+    const a = (aliases ? aliases.toWire(s.address) : s.address).toString();
     return a.includes(':') ? `[${a}]:${s.port}` : `${a}:${s.port}`;
   });
+}
+
+export interface DiscoveryIo {
+  /** Lab addressing: the resolver's sockets are not the provider's, so DNS addresses are mapped here. */
+  readonly aliases?: AddressAliases;
+  /** The address DNS queries leave from (the care-of address), or the kernel's choice. */
+  readonly localAddress?: IpAddress;
+  /** Opens the access link for DHCPv6 (default: UDP 546 on the interface, access-link.ts). */
+  readonly openAccessLink?: (interfaceName: string) => Promise<AccessLink>;
 }
 
 export interface DiscoveryOutcome {
@@ -31,29 +46,43 @@ export async function discoverHomeAgents(
   random: (n: number) => Uint8Array,
   onEvent: (e: DiscoveryEvent) => void,
   timeoutMs: number,
+  io: DiscoveryIo = {},
 ): Promise<DiscoveryOutcome> {
-  const init = discoveryInitOf(config, random);
   const fallback = staticHomeAgents(config);
-  if ((init.provided ?? []).length === 0 && !init.dns) return { homeAgents: fallback, events: [] };
-  const core = new HomeAgentDiscovery(homeAgentDiscoveryConfig(init));
-  const servers = dnsServerTexts(config);
-  const resolver = servers.length > 0 ? new NodeDnsResolver({ servers }) : undefined;
-  let reported = 0;
+  const methods = enabledDiscoveryMethods(config.discovery);
+  const dhcpv6 = methods.includes('dhcpv6') ? config.discovery.dhcpv6 : undefined;
+  // Opened first: its link-local address is the core's source (RFC 8415 §17); failing here names the problem.
+  const link = dhcpv6 ? await (io.openAccessLink ?? openAccessLink)(dhcpv6.interface) : undefined;
+  let resolver: NodeDnsResolver | undefined;
   try {
-    const events = await runHomeAgentDiscovery(
-      core,
-      resolver ? { resolver } : {},
-      (seen) => {
-        for (; reported < seen.length; reported++) onEvent(seen[reported]!);
-        return seen.some((e) => e.kind === 'home-agent-selected' || e.kind === 'exhausted');
-      },
-      timeoutMs,
-    );
-    return { homeAgents: [...core.homeAgents(), ...fallback], events };
-  } catch (e) {
-    if (fallback.length === 0) throw e;
-    return { homeAgents: fallback, events: [] }; // discovery timed out: the configured HAs remain
+    const init = discoveryInitOf(config, random, link?.linkLocalAddress);
+    if ((init.provided ?? []).length === 0 && !init.dns && !init.dhcpv6) return { homeAgents: fallback, events: [] };
+    const core = new HomeAgentDiscovery(homeAgentDiscoveryConfig(init));
+    // DHCPv6 may return HA FQDNs to resolve (§5.1.2.1.5): without configured servers, the system's resolvers.
+    const servers = dnsServerTexts(config, io.aliases);
+    if (servers.length > 0 || init.dhcpv6) {
+      const local = io.localAddress && (io.aliases ? io.aliases.toWire(io.localAddress) : io.localAddress);
+      resolver = new NodeDnsResolver({ servers, ...(local ? { localAddress: local } : {}) });
+    }
+    let reported = 0;
+    const done = (seen: readonly DiscoveryEvent[]) => {
+      for (; reported < seen.length; reported++) onEvent(seen[reported]!);
+      return seen.some((e) => e.kind === 'home-agent-selected' || e.kind === 'exhausted');
+    };
+    const driverIo = {
+      ...(resolver ? { resolver } : {}),
+      ...(link ? { link } : {}),
+      ...(dhcpv6 ? { dhcpv6Server: dhcpv6.server } : {}),
+    };
+    try {
+      const events = await driveDiscovery(core, driverIo, done, timeoutMs);
+      return { homeAgents: [...core.homeAgents(), ...fallback], events };
+    } catch (e) {
+      if (fallback.length === 0) throw e;
+      return { homeAgents: fallback, events: [] }; // discovery timed out: the configured HAs remain
+    }
   } finally {
     resolver?.cancel();
+    await link?.socket.close();
   }
 }

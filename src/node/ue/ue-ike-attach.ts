@@ -46,6 +46,8 @@ export interface IkeAttachInputs {
   /** EAP succeeded: the rest of IKE_AUTH and the Child SA. */
   readonly onEapDone: () => void;
   readonly timeoutMs: number;
+  /** The Home Address interface identifier to keep (a new IKE SA after a move, RFC 5026 §5.3.2). */
+  readonly interfaceId?: Uint8Array;
 }
 
 export interface IkeAttachOutcome {
@@ -94,6 +96,7 @@ export async function runIkeAttach(i: IkeAttachInputs): Promise<IkeAttachOutcome
           usimSqnState: i.usimSqnState(),
           onUsimSqnUpdated: i.onUsimSqnUpdated,
           random: i.random,
+          ...(i.interfaceId ? { interfaceId: i.interfaceId } : {}),
         }),
       ),
   );

@@ -30,7 +30,12 @@ export class UeLog {
         this.discovery.info({ event: e.event }, e.event.kind);
         return;
       case 'ike':
-        if (e.event.kind === 'child-sa-established') {
+        if (e.event.kind === 'message-payloads') {
+          // The cleartext of every protected message: its shape only, at debug (payload bytes stay out of logs).
+          const { ikeSaId, direction, header, payloads } = e.event;
+          const shape = { exchange: header.exchangeType, messageId: header.messageId, response: header.response };
+          this.ike.debug({ ikeSaId, direction, ...shape, payloads: payloads.map((p) => p.kind) }, 'IKE message');
+        } else if (e.event.kind === 'child-sa-established') {
           const { keysIn: _i, keysOut: _o, ...sa } = e.event; // keys stay out of logs (the key log has them)
           this.ike.info({ event: sa }, e.event.kind);
         } else this.ike.info({ event: e.event }, e.event.kind);
@@ -54,6 +59,11 @@ export class UeLog {
         return;
       case 'dhcp-failed':
         this.dhcp.warn({ family: e.family }, 'no DHCP answer');
+        return;
+      case 'care-of-change':
+        if (e.stage === 'failed')
+          this.mip.warn({ from: e.from, to: e.to, why: e.reason }, 'care-of address change failed');
+        else this.mip.info({ ...e }, e.stage === 'started' ? 'care-of address changing' : 'care-of address changed');
         return;
       case 'drop':
         this.net.debug({ layer: e.layer, reason: e.reason }, 'dropped');

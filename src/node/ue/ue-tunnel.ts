@@ -1,42 +1,67 @@
 /**
  * The UE's side of the DSMIPv6 tunnel over IPv4 access, on its UDP port Z (RFC 5555 §4.1): BUs out and BAs in
  * through the signalling pipeline (ESP transport mode, RFC 4877 §4.3), and once registered the stateless DHCP
- * exchanges through the tunnel (TS 24.303 §5.1.2.4 last paragraph), framed with the core's reverse-tunnel route.
- * One timer serves the mobile node core (retransmission, refresh) and both DHCP clients.
+ * exchanges through the tunnel (TS 24.303 §5.1.2.4 last paragraph), framed with the core's reverse-tunnel route,
+ * and user traffic through the TUN device when `tun.enabled` (src/node/tun/ue-tun.ts: opened at the first
+ * registration, closed with the tunnel). One timer serves the mobile node core (retransmission, refresh) and both
+ * DHCP clients.
  */
 import type { UeConfig } from '../../config/load.ts';
 import type { InformClient } from '../../dhcp/inform-client.ts';
 import type { InformationRequestClient } from '../../dhcp/information-request.ts';
 import type { EspSad } from '../../ipsec/sad.ts';
+import type { MobileNodeEvent } from '../../mip/events.ts';
 import type { AccessInfo } from '../../mip/mn-config.ts';
+import { encapsulate } from '../../mip/tunnel.ts';
 import type { Ipv6Prefix } from '../../mip/types.ts';
-import { type DatagramTransport, type InboundDatagram, TransportError } from '../../net/transport.ts';
+import {
+  type DatagramTransport,
+  type InboundDatagram,
+  type IpFamily,
+  type RawIpTransport,
+  TransportError,
+} from '../../net/transport.ts';
 import { isWireError } from '../../util/errors.ts';
 import type { IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { DHCPV4_CLIENT_PORT } from '../../wire/dhcpv4/constants.ts';
 import { DHCPV6_CLIENT_PORT } from '../../wire/dhcpv6/constants.ts';
 import { UdpPort } from '../../wire/ip/constants.ts';
+import { decapsulateIpInIp, tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
 import type { NatDetectionOption } from '../../wire/mh/options.ts';
 import type { MobilitySaRegistry } from '../mobility/sa-registry.ts';
 import { UeSignalling } from '../mobility/ue-signalling.ts';
 import { sameAddress } from '../net/address-aliases.ts';
 import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
 import { type InnerUdp, innerUdpOf, innerUdpPacket } from '../net/inner-udp.ts';
+import { checkTunAvailable, TunUnavailableError } from '../tun/tun-open.ts';
+import type { TunnelOutput } from '../tun/tunnel-output.ts';
+import { mayBeUdpTo } from '../tun/udp-port-filter.ts';
+import { UeTun, type UeTunOptions } from '../tun/ue-tun.ts';
 import { ObservedMobileNodeCore } from './observed-core.ts';
 import { mobileNodeConfigOf } from './ue-config.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 
 export interface UeTunnelDeps {
   readonly pipeline: UeSignalling & { readonly core: ObservedMobileNodeCore };
-  /** The HA's IPv4 address as this UE reaches it: the only outer source tunnelled data is taken from. */
-  readonly homeAgentIpv4: Ipv4Address;
+  /** The HA's IPv4 address as this UE reaches it: the only outer IPv4 source tunnelled data is taken from. */
+  readonly homeAgentIpv4: Ipv4Address | undefined;
+  /** On IPv6 access, the only outer IPv6 source tunnelled data is taken from (RFC 6275 §10.4, RFC 5555 §4.4.1). */
+  readonly homeAgentIpv6?: Ipv6Address;
+  /**
+   * Raw IP sockets when the process may open them: protocol 41 and 4 over IPv4 carry the BA and the tunnelled data
+   * when no NAT is in the way (TS 24.303 §5.1.3.2; RFC 5555 §4.4.3). Without them the UE asks for F = 1.
+   */
+  readonly raw?: readonly RawIpTransport[];
   readonly emit: (e: UeNodeEvent) => void;
   readonly now: () => number;
+  /** The TUN device (`tun.enabled`), opened at the first registration (src/node/tun/ue-tun.ts). */
+  readonly tun?: Omit<UeTunOptions, 'output' | 'now'>;
 }
 
 export interface UeTunnelInputs {
   readonly config: UeConfig;
-  readonly homeAgent: { readonly ipv6: Ipv6Address; readonly ipv4: Ipv4Address };
+  /** `ipv4` may be absent on IPv6 access (ue-access.ts). */
+  readonly homeAgent: { readonly ipv6: Ipv6Address; readonly ipv4: Ipv4Address | undefined };
   readonly homePrefix: Ipv6Prefix;
   readonly homeAddress: Ipv6Address;
   /** F = 1 in the BUs (RFC 5555 §3.1.3). */
@@ -46,6 +71,7 @@ export interface UeTunnelInputs {
   readonly registry: MobilitySaRegistry;
   readonly random: (n: number) => Uint8Array;
   readonly emit: (e: UeNodeEvent) => void;
+  readonly raw?: readonly RawIpTransport[];
 }
 
 /** The mobile node core for a HoA (BUs and BAs reported in the clear) behind the signalling pipeline, on `socket`. */
@@ -73,11 +99,17 @@ export function createUeTunnel(socket: DatagramTransport, i: UeTunnelInputs): Ue
     },
   );
   const pipeline = new UeSignalling({ core, sad: i.sad, registry: i.registry });
+  if (i.config.tun.enabled) checkTunAvailable('ue.tun'); // fail the attach with the reason, before any BU
   const tunnel: UeTunnel = new UeTunnel(socket, {
     pipeline: pipeline as UeSignalling & { readonly core: ObservedMobileNodeCore },
     homeAgentIpv4: i.homeAgent.ipv4,
+    homeAgentIpv6: i.homeAgent.ipv6,
+    ...(i.raw ? { raw: i.raw } : {}),
     emit: i.emit,
     now: monotonicNowMs,
+    ...(i.config.tun.enabled
+      ? { tun: { config: i.config.tun, homeAddress: i.homeAddress, homeAgent: i.homeAgent } }
+      : {}),
   });
   return tunnel;
 }
@@ -90,6 +122,8 @@ export class UeTunnel {
   private dhcpv4: InformClient | undefined;
   private homeAddresses: { v6: Ipv6Address; v4: Ipv4Address | undefined } | undefined;
   private readonly timer: DeadlineTimer;
+  /** User traffic through the TUN device, when enabled. */
+  private readonly tun: UeTun | undefined;
   private closed = false;
 
   constructor(
@@ -98,6 +132,21 @@ export class UeTunnel {
   ) {
     this.socket = socket;
     socket.onMessage((d) => this.receive(d));
+    for (const t of deps.raw ?? []) t.onPacket((p) => this.receiveIp(p.packet, p.receivedAt));
+    if (deps.tun) {
+      const tunnel = this;
+      const output: TunnelOutput = {
+        get udp() {
+          return tunnel.socket;
+        },
+        sendRaw: (family, protocol, packet) => {
+          const t = deps.raw?.find((r) => r.family === family && r.protocol === protocol);
+          t?.send(packet);
+          return t !== undefined;
+        },
+      };
+      this.tun = new UeTun({ ...deps.tun, output, now: deps.now });
+    }
     this.timer = new DeadlineTimer((now) => {
       this.deps.pipeline.handleTimeout(now);
       this.dhcpv6?.handleTimeout(now);
@@ -116,9 +165,11 @@ export class UeTunnel {
     this.service();
   }
 
-  /** A new care-of address: BUs and tunnelled traffic leave from `socket` (bound to it) from now on. */
+  /**
+   * A new care-of address: BUs and tunnelled traffic leave from `socket` (bound to it) from now on. The old socket
+   * keeps delivering until its owner closes it, once the BA is in (RFC 5555 §5.1).
+   */
   changeCareOf(access: AccessInfo, socket: DatagramTransport): void {
-    this.socket.onMessage(() => {});
     this.socket = socket;
     socket.onMessage((d) => this.receive(d));
     this.core.changeCareOf(this.deps.now(), access);
@@ -148,8 +199,10 @@ export class UeTunnel {
     this.service();
   }
 
+  /** Stops everything; the TUN device closes, taking its addresses and routes with it. */
   close(): void {
     this.closed = true;
+    this.tun?.close();
     this.timer.stop();
     this.dhcpv6?.stop();
     this.dhcpv4?.stop();
@@ -164,15 +217,55 @@ export class UeTunnel {
     this.service();
   }
 
+  private receiveIp(packet: Uint8Array, receivedAt: number): void {
+    if (this.closed) return;
+    const outcome = this.deps.pipeline.receiveIp(receivedAt, packet);
+    if (outcome.kind === 'not-signalling') this.fromIpTunnel(packet, receivedAt);
+    else if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
+    else if (outcome.kind === 'esp-other') this.drop('signalling', 'esp-on-another-child-sa');
+    this.service();
+  }
+
+  /**
+   * Data from the HA: over IPv4 without NAT, IPv6-in-IPv4 (41) or IPv4-in-IPv4 (4) (RFC 5555 §4.4.3); to an IPv6
+   * CoA, IPv6-in-IPv6 or IPv4-in-IPv6 (RFC 6275 §10.4, RFC 5555 §4.4.1).
+   */
+  private fromIpTunnel(packet: Uint8Array, receivedAt: number): void {
+    let inner: Uint8Array;
+    try {
+      const d = decapsulateIpInIp(packet);
+      const ha = d.outer.version === 4 ? this.deps.homeAgentIpv4 : this.deps.homeAgentIpv6;
+      if (ha === undefined || !sameAddress(d.outer.packet.source, ha)) {
+        this.drop('tunnel', 'not-from-home-agent');
+        return;
+      }
+      inner = d.inner.bytes;
+    } catch (e) {
+      if (!isWireError(e)) throw e;
+      this.drop('tunnel', `malformed-${e.layer}`);
+      return;
+    }
+    this.fromHomeAgent(inner, receivedAt);
+  }
+
   /** Data from the HA's end of the tunnel (RFC 5555 §4.4.3): DHCP answers to our home addresses. */
   private fromTunnel(d: InboundDatagram): void {
-    if (!sameAddress(d.source, this.deps.homeAgentIpv4) || d.sourcePort !== UdpPort.DSMIPV6) {
+    const ha = this.deps.homeAgentIpv4;
+    if (ha === undefined || !sameAddress(d.source, ha) || d.sourcePort !== UdpPort.DSMIPV6) {
       this.drop('tunnel', 'not-from-home-agent');
       return;
     }
+    this.fromHomeAgent(d.payload, d.receivedAt);
+  }
+
+  /** An inner packet the HA tunnelled to us. */
+  private fromHomeAgent(payload: Uint8Array, receivedAt: number): void {
+    // User traffic skips the DHCP decode (it is most of what comes through).
+    if (this.tun && !mayBeUdpTo(payload, DHCPV6_CLIENT_PORT, DHCPV4_CLIENT_PORT) && this.tun.fromHomeAgent(payload))
+      return;
     let udp: InnerUdp | undefined;
     try {
-      udp = innerUdpOf(d.payload);
+      udp = innerUdpOf(payload);
     } catch (e) {
       if (!isWireError(e)) throw e;
       this.drop('tunnel', `malformed-${e.layer}`);
@@ -181,10 +274,10 @@ export class UeTunnel {
     const hoa = this.homeAddresses;
     const to = (a: IpAddress | undefined) => udp !== undefined && a !== undefined && sameAddress(udp.destination, a);
     if (udp?.family === 6 && udp.destinationPort === DHCPV6_CLIENT_PORT && this.dhcpv6 && to(hoa?.v6)) {
-      this.dhcpv6.handleDatagram(d.receivedAt, udp.payload);
+      this.dhcpv6.handleDatagram(receivedAt, udp.payload);
     } else if (udp?.family === 4 && udp.destinationPort === DHCPV4_CLIENT_PORT && this.dhcpv4 && to(hoa?.v4)) {
-      this.dhcpv4.handleDatagram(d.receivedAt, udp.payload);
-    } else {
+      this.dhcpv4.handleDatagram(receivedAt, udp.payload);
+    } else if (!this.tun?.fromHomeAgent(payload)) {
       this.drop('tunnel', 'no-route-without-tun');
     }
   }
@@ -195,10 +288,12 @@ export class UeTunnel {
     const { pipeline, emit } = this.deps;
     for (let out = pipeline.pollSend(); out !== undefined; out = pipeline.pollSend()) {
       if (out.kind === 'udp') this.send(out.payload, out.destination, out.destinationPort, out.source);
-      else this.drop('signalling', `no-raw-socket-for-protocol-${out.protocol}`);
+      else this.sendRaw(out.family, out.protocol, out.packet);
     }
-    for (let e = this.core.pollEvent(); e !== undefined; e = this.core.pollEvent())
+    for (let e = this.core.pollEvent(); e !== undefined; e = this.core.pollEvent()) {
+      this.applyToTun(e);
       emit({ kind: 'mobility', event: e });
+    }
     for (let t = this.dhcpv6?.pollTransmit(); t !== undefined; t = this.dhcpv6?.pollTransmit())
       this.uplink(innerUdpPacket(t));
     for (let t = this.dhcpv4?.pollTransmit(); t !== undefined; t = this.dhcpv4?.pollTransmit())
@@ -220,8 +315,34 @@ export class UeTunnel {
   private uplink(inner: Uint8Array): void {
     const route = this.core.uplinkRoute();
     if (route === undefined) this.drop('tunnel', 'not-registered');
-    else if (route.kind !== 'udp4') this.drop('tunnel', `no-raw-socket-for-${route.kind}-tunnel`);
+    else if (route.kind !== 'udp4')
+      this.sendRaw(route.kind === 'ipv4' ? 4 : 6, tunnelProtocolFor(inner), encapsulate(route, inner));
     else this.send(inner, route.destination, route.destinationPort, route.source);
+  }
+
+  /** A whole IP packet out of the raw socket for its family and protocol. */
+  private sendRaw(family: IpFamily, protocol: number, packet: Uint8Array): void {
+    const t = this.deps.raw?.find((r) => r.family === family && r.protocol === protocol);
+    if (t === undefined) {
+      this.drop('signalling', `no-raw-socket-for-protocol-${protocol}`);
+      return;
+    }
+    try {
+      t.send(packet);
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      this.drop('socket', e.code);
+    }
+  }
+
+  /** The TUN device follows the registration; one that cannot open is reported, and the tunnel runs on without it. */
+  private applyToTun(e: MobileNodeEvent): void {
+    try {
+      this.tun?.apply(e);
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      this.drop('tun', err instanceof TunUnavailableError ? err.reason : err.message);
+    }
   }
 
   private send(payload: Uint8Array, to: IpAddress, port: number, source: IpAddress): void {

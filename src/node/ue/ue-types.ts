@@ -6,10 +6,11 @@ import type { Ipv6Prefix } from '../../mip/types.ts';
 import type { PacketCapture } from '../../obs/capture-writer.ts';
 import type { KeyLogWriter } from '../../obs/keylog.ts';
 import type { Logger } from '../../obs/log.ts';
-import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import type { IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { NatDetectionOption } from '../../wire/mh/options.ts';
 import type { AddressAliases } from '../net/address-aliases.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
+import type { AccessLink } from './access-link.ts';
 import type { PhaseTime } from './phase-clock.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 
@@ -26,6 +27,8 @@ export interface UserEquipmentDeps {
   readonly atHome?: boolean;
   /** RFC 8415 §18.2.6 delay bound before the first Information-request on the tunnel; default INF_MAX_DELAY. */
   readonly dhcpv6FirstDelayMaxMs?: number;
+  /** Opens the access link for DHCPv6 discovery (default: UDP 546 on `discovery.dhcpv6.interface`). */
+  readonly openAccessLink?: (interfaceName: string) => Promise<AccessLink>;
   readonly timeouts?: Partial<UeTimeouts>;
   readonly onEvent?: (e: UeNodeEvent) => void;
 }
@@ -48,7 +51,8 @@ export const DEFAULT_UE_TIMEOUTS: UeTimeouts = {
 
 export interface AttachResult {
   readonly homeAgent: HomeAgentCandidate;
-  readonly careOf: Ipv4Address;
+  /** An IPv4 or IPv6 care-of address, as the access is (TS 24.303 §5.1.2). */
+  readonly careOf: IpAddress;
   readonly homePrefix: Ipv6Prefix;
   readonly ipv6HomeAddress: Ipv6Address;
   readonly ipv4HomeAddress: Ipv4Address | undefined;

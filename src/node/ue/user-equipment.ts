@@ -1,51 +1,60 @@
 /**
- * The runnable UE (TS 24.303 §5.1.2) on IPv4 access: `attach()` discovers the HA by DNS (§5.1.2.1.2), runs IKEv2
- * with EAP-AKA and gets its home prefix and DNS servers (§5.1.2.2), negotiates the BU/BA Child SA for its HoA,
- * runs home link detection (§5.1.2.3), registers with an IPv4 HoA request (§5.1.2.4, RFC 5555 §4.4.2), and fetches
- * DHCPv6 and DHCPv4 parameters through the tunnel; the binding refresh and IKE liveness keep running until
- * `detach()` deregisters (lifetime 0) and deletes the IKE SA. `stop()` closes everything without signalling.
+ * The runnable UE (TS 24.303 §5.1.2) on IPv4 or IPv6 access (ue-access.ts): `attach()` discovers the HA (PCO/ePDG, DNS §5.1.2.1.2, DHCPv6
+ * §5.1.2.1.5 where the access has IPv6, static; ue-discovery.ts), runs IKEv2 with EAP-AKA and gets its home prefix
+ * and DNS servers (§5.1.2.2), negotiates the BU/BA Child SA for its HoA, runs home link detection (§5.1.2.3),
+ * registers with an IPv4 HoA request (§5.1.2.4, RFC 5555 §4.4.2), and fetches DHCPv6 and DHCPv4 parameters through
+ * the tunnel; the binding refresh and IKE liveness keep running until `detach()` deregisters (lifetime 0) and
+ * deletes the IKE SA. `changeCareOfAddress()` follows a move (ue-move.ts); `stop()` closes everything silently.
  */
 import type { UeConfig } from '../../config/load.ts';
-import type { UsimSqnState } from '../../crypto/index.ts';
 import type { Dhcpv4Parameters } from '../../dhcp/v4-parameters.ts';
 import type { Dhcpv6Parameters } from '../../dhcp/v6-parameters.ts';
 import type { HomeAgentCandidate } from '../../discovery/candidates.ts';
-import type { IkeInitiator } from '../../ike/initiator.ts';
 import { EspSad } from '../../ipsec/sad.ts';
+import { familyOf, type RawIpTransport } from '../../net/transport.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { createLogger, type Logger } from '../../obs/log.ts';
-import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import { type IpAddress, Ipv4Address, type Ipv6Address } from '../../util/ip-address.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
 import { MobilitySaRegistry } from '../mobility/sa-registry.ts';
 import { monotonicNowMs } from '../net/clock.ts';
 import { datagramRecordOf } from '../net/datagram-trace.ts';
-import type { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 import type { NodeUdpTransport } from '../net/udp-transport.ts';
+import { type IkeLinkOutcome, openIkeLink, RetiredIkeLinks } from './ike-link.ts';
 import { PhaseClock } from './phase-clock.ts';
-import { tunnelDhcpClients } from './ue-dhcp.ts';
+import {
+  AccessUnavailableError,
+  accessInfoOf,
+  accessProblem,
+  careOfOf,
+  type HomeAgentAddresses,
+  homeAgentAddressesOf,
+  ikeRemoteOf,
+  rawSocketsOf,
+} from './ue-access.ts';
+import { startTunnelDhcp } from './ue-dhcp.ts';
 import { discoverHomeAgents } from './ue-discovery.ts';
 import type { UeNodeEvent } from './ue-events.ts';
-import { HomeAgentFailure, runIkeAttach } from './ue-ike-attach.ts';
+import { HomeAgentFailure } from './ue-ike-attach.ts';
 import { UeLog } from './ue-log.ts';
+import { type CareOfChange, type MovingSession, moveCareOf } from './ue-move.ts';
 import { awaitDhcp, awaitRegistration, forceUdpReason } from './ue-steps.ts';
 import { createUeTunnel, type UeTunnel } from './ue-tunnel.ts';
 import { type AttachResult, DEFAULT_UE_TIMEOUTS, type UeTimeouts, type UserEquipmentDeps } from './ue-types.ts';
-import { loadUsimSqnFile, saveUsimSqnFile, usimStateFromSqn } from './usim-sqn-file.ts';
+import { UsimSqnStore } from './usim-sqn-file.ts';
 
-interface Session {
-  readonly ike: IkeDatagramEndpoint<IkeInitiator>;
-  readonly ikeSaId: number;
-  readonly tunnel: UeTunnel;
-  readonly result: AttachResult;
+/** An attach: its IKE SA (replaced by a move) and tunnel, and the result (whose care-of address a move updates). */
+interface Session extends MovingSession {
+  readonly homeAgent: HomeAgentAddresses;
+  readonly registry: MobilitySaRegistry;
 }
 
 const isDeregistered = (e: UeNodeEvent): boolean =>
   e.kind === 'mobility' && (e.event.kind === 'deregistered' || e.event.kind === 'at-home');
-const isIkeSaDeleted = (e: UeNodeEvent): boolean => e.kind === 'ike' && e.event.kind === 'ike-sa-deleted';
 
 export class UserEquipment {
   private readonly events = new Listeners<UeNodeEvent>();
@@ -55,9 +64,17 @@ export class UserEquipment {
   private readonly random: (n: number) => Uint8Array;
   private readonly timeouts: UeTimeouts;
   private readonly keyLog: KeyLogWriter | undefined;
-  private usim: UsimSqnState;
+  private readonly usim: UsimSqnStore;
   private zSocket: NodeUdpTransport | undefined;
+  /**
+   * IPv4 access: protocol 41 and 4 over IPv4 when raw sockets are available, the no-NAT BA and tunnel (TS 24.303
+   * §5.1.3.2). IPv6 access: ESP, 41 and 4 over IPv6, the BA with RH2 and the tunnel (ue-access.ts).
+   */
+  private rawTunnel: RawIpTransport[] = [];
   private session: Session | undefined;
+  /** The care-of address change in progress: changes run one after the other, detach waits for them. */
+  private moving: Promise<unknown> = Promise.resolve();
+  private readonly retired: RetiredIkeLinks;
   private ownedCapture: CaptureWriter | undefined;
   private stopped = false;
 
@@ -70,14 +87,22 @@ export class UserEquipment {
     this.log = this.logs.node;
     this.random = deps.random ?? osRandom;
     this.timeouts = { ...DEFAULT_UE_TIMEOUTS, ...deps.timeouts };
-    const fresh = usimStateFromSqn(config.identity.sqn);
-    const file = config.identity.sqnStateFile;
-    this.usim = file ? loadUsimSqnFile(file, fresh) : fresh;
+    this.retired = new RetiredIkeLinks(this.timeouts.detachMs, (e) =>
+      this.log.info({ why: e.message }, 'old IKE SA closed without an answer'),
+    );
+    this.usim = new UsimSqnStore(config.identity, (e, file) => this.log.error({ err: e, file }, 'USIM SQN not saved'));
     this.keyLog = deps.keyLog ?? (config.capture.keylogDir ? new KeyLogWriter(config.capture.keylogDir) : undefined);
     const capture = deps.capture ?? this.openCapture();
     this.provider = new NodeTransportProvider({
       ...(deps.aliases ? { aliases: deps.aliases } : {}),
       ...(deps.rawSupport ? { rawSupport: deps.rawSupport } : {}),
+      // IPv6 raw reads come from AF_PACKET: on the access interface only, when the config names it.
+      ...(config.access.interface ? { rawInterface: config.access.interface } : {}),
+      localAddresses: () => (this.zSocket ? [this.zSocket.localAddress] : []),
+      onRawTrace: (t) => {
+        capture.writePacket(t.packet);
+        this.emit({ kind: 'raw-packet', trace: t });
+      },
       onTrace: (trace) => {
         capture.writeDatagram(datagramRecordOf(trace, 'wire'));
         this.emit({ kind: 'datagram', trace });
@@ -86,20 +111,28 @@ export class UserEquipment {
     });
   }
 
-  /** Opens the DSMIPv6 UDP socket on the care-of address (RFC 5555 §4.1 port Z); IPv4 access only for now. */
+  /**
+   * Opens the DSMIPv6 UDP socket on the care-of address (RFC 5555 §4.1 port Z) and the raw sockets of the access
+   * (ue-access.ts). AccessUnavailableError, before anything is opened, for IPv6 access without raw IPv6 sockets.
+   */
   static async start(config: UeConfig, deps: UserEquipmentDeps = {}): Promise<UserEquipment> {
-    const v4 = config.access.ipv4;
-    if (config.access.family !== 'ipv4' || !v4) {
-      throw new RangeError('IPv6 access needs raw IPv6 sockets for the HAO/RH2 framing (not in this build)');
-    }
     const ue = new UserEquipment(config, deps);
+    const problem = accessProblem(config, ue.provider.rawSupport);
+    if (problem !== undefined) {
+      await ue.stop();
+      throw new AccessUnavailableError(problem);
+    }
     try {
+      const careOf = careOfOf(config);
       ue.zSocket = await ue.provider.openUdp({
-        family: 4,
-        address: v4.careOfAddress,
+        family: familyOf(careOf),
+        address: careOf,
         port: config.mobility.udpSourcePort,
         label: 'dsmip',
       });
+      for (const [protocol, family] of rawSocketsOf(config)) {
+        if (ue.provider.canOpenRaw(protocol, family)) ue.rawTunnel.push(await ue.provider.openRaw(protocol, family));
+      }
     } catch (e) {
       await ue.stop();
       throw e;
@@ -130,14 +163,20 @@ export class UserEquipment {
       this.random,
       (event) => this.emit({ kind: 'discovery', event }),
       this.timeouts.discoveryMs,
+      {
+        ...(this.deps.aliases ? { aliases: this.deps.aliases } : {}),
+        ...(this.zSocket ? { localAddress: this.zSocket.localAddress } : {}),
+        ...(this.deps.openAccessLink ? { openAccessLink: this.deps.openAccessLink } : {}),
+      },
     );
     for (const ha of found.homeAgents) {
-      if (!ha.ipv6 || !ha.ipv4) {
-        this.log.warn({ ha }, 'skipped: IPv4 access needs the HA IPv4 address and its IPv6 address for the BU');
+      const addresses = homeAgentAddressesOf(ha, this.config.access.family);
+      if (typeof addresses === 'string') {
+        this.log.warn({ ha }, `skipped: ${addresses}`);
         continue;
       }
       try {
-        this.session = await this.attachTo(ha, ha.ipv6, ha.ipv4, clock);
+        this.session = await this.attachTo(ha, addresses, clock);
         return this.session.result;
       } catch (e) {
         if (!(e instanceof HomeAgentFailure)) throw e;
@@ -149,6 +188,7 @@ export class UserEquipment {
 
   /** Deregisters (BU lifetime 0) and deletes the IKE SA (RFC 7296 §1.4.1); the UE can attach again. */
   async detach(): Promise<void> {
+    await this.moving;
     const s = this.session;
     if (!s) return;
     this.session = undefined;
@@ -156,21 +196,54 @@ export class UserEquipment {
     try {
       // RFC 6275 §11.7.1 lifetime 0; at home nothing was registered (TS 24.303 §5.1.2.3).
       if (!s.result.atHome) await this.until(isDeregistered, 'deregistration', () => s.tunnel.detach());
-      await this.until(isIkeSaDeleted, 'IKE SA deletion', () => s.ike.run((e, now) => e.deleteIkeSa(now, s.ikeSaId)));
+      await s.ike.delete(this.timeouts.detachMs);
     } finally {
       s.tunnel.close();
       s.ike.close();
     }
   }
 
-  /** Moves to a new care-of address: a new BU from it (RFC 6275 §11.7.1). The IKE SA keeps its path (no MOBIKE). */
-  async changeCareOf(careOf: Ipv4Address): Promise<void> {
+  /**
+   * Moves to a new care-of address of the access family (ue-move.ts): a BU from it, then a new IKE SA from it
+   * (RFC 5555 §5.1). Resolves once both are done; a second call waits for the first.
+   */
+  changeCareOfAddress(careOf: IpAddress): Promise<CareOfChange> {
+    const run = this.moving.then(() => {
+      const s = this.session;
+      if (!s || !this.zSocket || this.stopped) throw new Error('not attached');
+      if (familyOf(careOf) !== familyOf(s.result.careOf)) {
+        throw new RangeError(`a move keeps the access family: ${careOf} is not like ${s.result.careOf}`);
+      }
+      return moveCareOf(s, careOf, {
+        events: this.events,
+        emit: (e) => this.emit(e),
+        timeouts: this.timeouts,
+        routerPrefixes: this.deps.routerPrefixes ?? [],
+        openSocket: (address) =>
+          this.provider.openUdp({ family: familyOf(address), address, port: this.zSocket!.localPort, label: 'dsmip' }),
+        adoptSocket: (socket) => {
+          const old = this.zSocket;
+          this.zSocket = socket;
+          return old;
+        },
+        openIkeLink: (address, interfaceId) => this.openIkeLink(s, address, { interfaceId }),
+        retire: (link) => this.retired.retire(link),
+      });
+    });
+    this.moving = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs the DHCP exchanges through the tunnel again (RFC 8415 §18.2.6, RFC 2131 §4.4.3), e.g. after a move. */
+  async refreshDhcpParameters(): Promise<{ v6?: Dhcpv6Parameters; v4?: Dhcpv4Parameters }> {
     const s = this.session;
-    if (!s || !this.zSocket) throw new Error('not attached');
-    const old = this.zSocket;
-    this.zSocket = await this.provider.openUdp({ family: 4, address: careOf, port: old.localPort, label: 'dsmip' });
-    s.tunnel.changeCareOf({ ipv4CareOf: careOf, routerPrefixes: this.deps.routerPrefixes ?? [] }, this.zSocket);
-    old.close();
+    if (!s || s.result.atHome) throw new Error('not registered away from home');
+    const { ipv6HomeAddress, ipv4HomeAddress } = s.result;
+    return awaitDhcp(
+      this.events,
+      () => this.startDhcp(s.tunnel, ipv6HomeAddress, ipv4HomeAddress),
+      this.timeouts.dhcpMs,
+    );
   }
 
   /** Closes every socket and timer at once (no deregistration: call `detach` first for that). */
@@ -179,42 +252,18 @@ export class UserEquipment {
     this.stopped = true;
     this.session?.tunnel.close();
     this.session?.ike.close();
+    this.retired.closeAll();
     this.session = undefined;
     await this.provider.closeAll();
     this.ownedCapture?.close();
   }
 
-  private async attachTo(
-    ha: HomeAgentCandidate,
-    ha6: Ipv6Address,
-    ha4: Ipv4Address,
-    clock: PhaseClock,
-  ): Promise<Session> {
-    const careOf = this.config.access.ipv4!.careOfAddress;
+  private async attachTo(ha: HomeAgentCandidate, homeAgent: HomeAgentAddresses, clock: PhaseClock): Promise<Session> {
+    const careOf = careOfOf(this.config);
     const sad = new EspSad({ random: this.random });
     const registry = MobilitySaRegistry.forMobileNode(sad);
     this.phase(clock, 'ike-sa-init');
-    const ike = await runIkeAttach({
-      config: this.config,
-      opener: this.provider,
-      careOf,
-      remote: ha4,
-      homeAgent: ha6,
-      registry,
-      random: this.random,
-      usimSqnState: () => this.usim,
-      onUsimSqnUpdated: (state) => this.saveUsim(state),
-      keyLog: this.keyLog,
-      onEvent: (event) => {
-        if (event.kind === 'key-log') return;
-        if (event.kind === 'child-sa-deleted') registry.remove(event.spiIn);
-        if (event.kind === 'ike-sa-deleted') registry.removeIkeSa(event.ikeSaId);
-        this.emit({ kind: 'ike', event });
-      },
-      onInitDone: () => this.phase(clock, 'eap-aka'),
-      onEapDone: () => this.phase(clock, 'child-sa'),
-      timeoutMs: this.timeouts.ikeMs,
-    });
+    const ike = await this.openIkeLink({ homeAgent, registry }, careOf, { clock });
     this.emit({
       kind: 'home-address',
       homePrefix: ike.homePrefix,
@@ -222,11 +271,12 @@ export class UserEquipment {
       dnsServers: ike.dnsServers,
     });
     this.phase(clock, 'binding');
-    const why = forceUdpReason(this.config, this.provider.rawSupport);
+    // F applies to an IPv4 CoA only (RFC 5555 §3.1.3).
+    const why = careOf instanceof Ipv4Address ? forceUdpReason(this.config, this.provider.rawSupport) : undefined;
     if (why) this.emit({ kind: 'force-udp', reason: why });
     const tunnel = createUeTunnel(this.zSocket!, {
       config: this.config,
-      homeAgent: { ipv6: ha6, ipv4: ha4 },
+      homeAgent,
       homePrefix: ike.homePrefix,
       homeAddress: ike.homeAddress,
       forceUdp: why !== undefined,
@@ -234,12 +284,13 @@ export class UserEquipment {
       registry,
       random: this.random,
       emit: (e) => this.emit(e),
+      raw: this.rawTunnel,
     });
     try {
       const routerPrefixes = this.deps.routerPrefixes ?? (this.deps.atHome ? [ike.homePrefix] : []);
       const reg = await awaitRegistration(
         this.events,
-        () => tunnel.attach({ ipv4CareOf: careOf, routerPrefixes }),
+        () => tunnel.attach(accessInfoOf(careOf, routerPrefixes)),
         this.timeouts.bindingMs,
       );
       let dhcp: { v6?: Dhcpv6Parameters; v4?: Dhcpv4Parameters } = {};
@@ -269,24 +320,55 @@ export class UserEquipment {
         phases,
         totalMs: phases.length > 0 ? phases.at(-1)!.endMs - phases[0]!.startMs : 0,
       };
-      return { ike: ike.endpoint, ikeSaId: ike.ikeSaId, tunnel, result };
+      return { ike: ike.link, tunnel, result, homeAgent, registry };
     } catch (e) {
       tunnel.close();
-      ike.endpoint.close();
+      ike.link.close();
       throw e;
     }
   }
 
+  /** IKEv2 with EAP-AKA from `careOf` to the HA's address of its family (ue-ike-attach.ts), events passed on. */
+  private openIkeLink(
+    s: Pick<Session, 'homeAgent' | 'registry'>,
+    careOf: IpAddress,
+    o: { readonly clock?: PhaseClock; readonly interfaceId?: Uint8Array },
+  ): Promise<IkeLinkOutcome> {
+    const clock = o.clock;
+    return openIkeLink({
+      config: this.config,
+      opener: this.provider,
+      careOf,
+      remote: ikeRemoteOf(s.homeAgent, careOf),
+      homeAgent: s.homeAgent.ipv6,
+      registry: s.registry,
+      random: this.random,
+      usimSqnState: () => this.usim.state,
+      onUsimSqnUpdated: (state) => this.usim.update(state),
+      keyLog: this.keyLog,
+      onEvent: (event) => {
+        if (event.kind !== 'key-log') this.emit({ kind: 'ike', event });
+      },
+      onInitDone: () => {
+        if (clock) this.phase(clock, 'eap-aka');
+      },
+      onEapDone: () => {
+        if (clock) this.phase(clock, 'child-sa');
+      },
+      timeoutMs: this.timeouts.ikeMs,
+      ...(o.interfaceId ? { interfaceId: o.interfaceId } : {}),
+    });
+  }
+
   /** The DHCP clients the config enables, started through the tunnel (TS 24.303 §5.1.2.4 last paragraph). */
   private startDhcp(tunnel: UeTunnel, hoa: Ipv6Address, hoa4: Ipv4Address | undefined): { v6: boolean; v4: boolean } {
-    const c = tunnelDhcpClients(this.config, {
+    const firstDelayMaxMs = this.deps.dhcpv6FirstDelayMaxMs;
+    return startTunnelDhcp(this.config, tunnel, {
       homeAddress: hoa,
       ipv4HomeAddress: hoa4,
       random: this.random,
-      firstDelayMaxMs: this.deps.dhcpv6FirstDelayMaxMs,
+      firstDelayMaxMs,
     });
-    tunnel.startDhcp({ v6: hoa, v4: hoa4 }, c.v6, c.v4);
-    return { v6: c.v6 !== undefined, v4: c.v4 !== undefined };
   }
 
   /** Runs `start`, then waits (within the detach limit) for the first event `pick` accepts. */
@@ -298,17 +380,6 @@ export class UserEquipment {
 
   private phase(clock: PhaseClock, phase: Parameters<PhaseClock['start']>[0]): void {
     this.emit({ kind: 'phase', phase, atMs: clock.start(phase) });
-  }
-
-  private saveUsim(state: UsimSqnState): void {
-    this.usim = state;
-    const file = this.config.identity.sqnStateFile;
-    if (!file) return;
-    try {
-      saveUsimSqnFile(file, state);
-    } catch (e) {
-      this.log.error({ err: e, file }, 'USIM SQN state not saved');
-    }
   }
 
   private openCapture(): PacketCapture {

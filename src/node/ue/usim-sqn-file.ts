@@ -62,3 +62,33 @@ export function saveUsimSqnFile(path: string, state: UsimSqnState): void {
   writeFileSync(tmp, `${JSON.stringify({ seqMs: state.seqMs })}\n`, { mode: 0o600 });
   renameSync(tmp, path);
 }
+
+/** The USIM state a UE runs with: from the file (else from `sqn`), saved again after each change. */
+export class UsimSqnStore {
+  private current: UsimSqnState;
+
+  constructor(
+    private readonly identity: { readonly sqn: Uint8Array; readonly sqnStateFile?: string | undefined },
+    /** A failed save: the run goes on, the next run starts from an older state (RFC 4187 §6.3.1 resynchronises). */
+    private readonly onSaveError: (e: unknown, file: string) => void,
+  ) {
+    const fresh = usimStateFromSqn(identity.sqn);
+    const file = identity.sqnStateFile;
+    this.current = file ? loadUsimSqnFile(file, fresh) : fresh;
+  }
+
+  get state(): UsimSqnState {
+    return this.current;
+  }
+
+  update(state: UsimSqnState): void {
+    this.current = state;
+    const file = this.identity.sqnStateFile;
+    if (!file) return;
+    try {
+      saveUsimSqnFile(file, state);
+    } catch (e) {
+      this.onSaveError(e, file);
+    }
+  }
+}

@@ -6,7 +6,18 @@
 import { Dhcpv4MessageType } from '../../wire/dhcpv4/constants.ts';
 import { Dhcpv6MessageType } from '../../wire/dhcpv6/constants.ts';
 import { AkaSubtype, EapType } from '../../wire/eap/constants.ts';
-import { CfgType, CpAttributeType, ExchangeType, NotifyType } from '../../wire/ike/constants.ts';
+import {
+  AuthMethod,
+  CfgType,
+  CpAttributeType,
+  DhGroup,
+  EncrId,
+  ExchangeType,
+  IntegId,
+  NotifyType,
+  PrfId,
+  ProtocolId,
+} from '../../wire/ike/constants.ts';
 import { Icmpv6Type } from '../../wire/ip/constants.ts';
 import { BaStatus, Ipv4AckStatus } from '../../wire/mh/constants.ts';
 
@@ -31,7 +42,27 @@ const CFG_TYPES = new Map<number, string>([
   [CfgType.ACK, 'CFG_ACK'],
 ]);
 
+const AUTH_METHODS = reverse(AuthMethod);
+const PROTOCOLS = reverse(ProtocolId);
+const ENCRS = reverse(EncrId);
+const PRFS = reverse(PrfId);
+const INTEGS = reverse(IntegId);
+const DH_GROUPS = reverse(DhGroup);
+
 export const exchangeName = (v: number): string => lookup(EXCHANGES, v, 'EXCHANGE');
+/** RFC 7296 §3.8 authentication methods (RFC 7427 digital signature). */
+export const authMethodName = (v: number): string => lookup(AUTH_METHODS, v, 'METHOD');
+/** RFC 7296 §3.3.1 protocol IDs: IKE, AH, ESP. */
+export const protocolName = (v: number): string => lookup(PROTOCOLS, v, 'PROTOCOL');
+/** RFC 7296 §3.3.2 transform IDs by transform type (1 ENCR, 2 PRF, 3 INTEG, 4 DH, 5 ESN). */
+export function transformName(type: number, id: number): string {
+  if (type === 1) return lookup(ENCRS, id, 'ENCR');
+  if (type === 2) return PRFS.has(id) ? `PRF_${PRFS.get(id)}` : `PRF(${id})`;
+  if (type === 3) return lookup(INTEGS, id, 'INTEG');
+  if (type === 4) return lookup(DH_GROUPS, id, 'DH');
+  if (type === 5) return id === 1 ? 'ESN' : id === 0 ? 'NO_ESN' : `ESN(${id})`;
+  return `T${type}(${id})`;
+}
 export const notifyName = (v: number): string => lookup(NOTIFIES, v, 'NOTIFY');
 export const cpAttributeName = (v: number): string => lookup(CP_ATTRIBUTES, v, 'ATTR');
 export const cfgTypeName = (v: number): string => lookup(CFG_TYPES, v, 'CFG');

@@ -65,7 +65,8 @@ test('IKE summaries: exchange, direction, message ID and payloads in RFC 7296 no
   assert.equal(init.protocol, 'IKE');
   assert.equal(
     init.summary,
-    'IKE_SA_INIT request #0 SA KE Ni N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)',
+    'IKE_SA_INIT request #0 SA(IKE AES_CBC-128 PRF_HMAC_SHA2_256 HMAC_SHA2_256_128 ECP_256) KE(ECP_256) Ni ' +
+      'N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)',
   );
   assert.ok(init.details.includes('KE: group 19, 64 bytes'));
   const sk = { kind: 'sk' as const, firstPayload: 35, data: new Uint8Array(200) };
@@ -75,14 +76,18 @@ test('IKE summaries: exchange, direction, message ID and payloads in RFC 7296 no
   const auth = summarizeIke({ header, payloads: [sk] }, inner);
   assert.equal(
     auth.summary,
-    'IKE_AUTH request #1 SK{IDi CP(CFG_REQUEST INTERNAL_IP6_ADDRESS MIP6_HOME_PREFIX HOME_AGENT_ADDRESS) SA TSi TSr}',
+    'IKE_AUTH request #1 SK{IDi(mn.example.com) CP(CFG_REQUEST INTERNAL_IP6_ADDRESS MIP6_HOME_PREFIX ' +
+      'HOME_AGENT_ADDRESS) SA(ESP AES_GCM_16-128 NO_ESN) TSi(2001:db8::1 MH 5) TSr(2001:db8::ff MH 6)}',
   );
   assert.ok(auth.details.includes('IDi: type 2 mn.example.com'));
-  assert.ok(auth.details.includes('TSi: 2001:db8::1 proto 135 ports 1280-1280'));
+  // RFC 4877 §7.3: the MH type rides in the high byte of the port fields (BU = 5, BA = 6).
+  assert.ok(auth.details.includes('TSi: 2001:db8::1 MH 5'));
+  assert.ok(auth.details.includes('SA: #1 ESP AES_GCM_16-128 NO_ESN'));
   assert.equal(
     summarizeIke(IKE_AUTH_RESPONSE).summary,
     'IKE_AUTH response #1 CP(CFG_REPLY INTERNAL_IP6_ADDRESS=2001:db8:1::10/64 MIP6_HOME_PREFIX=2001:db8:1::/64 (3600s) ' +
-      'HOME_AGENT_ADDRESS=2001:db8::ff,192.0.2.1) IDr AUTH SA N(REKEY_SA) N(USE_ASSIGNED_HOA)',
+      'HOME_AGENT_ADDRESS=2001:db8::ff,192.0.2.1) IDr(2001:db8::ff) AUTH(RSA_SIGNATURE) SA(ESP AES_CBC-256 HMAC_SHA2_256_128 NO_ESN) ' +
+      'N(REKEY_SA) N(USE_ASSIGNED_HOA)',
   );
   assert.ok(summarizeIke(IKE_AUTH_RESPONSE).details.includes('IDr: type 5 2001:db8::ff'));
   assert.match(summarizeIke(IKE_AUTH_REQUEST).summary, / V D\(aabbccdd,11223344\) EAP\(Response\/Identity id=1\)$/);

@@ -54,3 +54,16 @@ test('parties come UE first, the home network after, unknown ones as they appear
     'Router',
   ]);
 });
+
+test('revise replaces one entry in place, keeping its time and phase; an unknown entry is left alone', () => {
+  const t = new TraceRecorder(() => 0);
+  t.setPhase('eap-aka');
+  const sealed = t.add({ from: 'UE', to: 'HA', protocol: 'IKE', summary: 'IKE_AUTH request #1 SK(328 bytes)' });
+  t.add({ from: 'HA', to: 'UE', protocol: 'IKE', summary: 'next' });
+  const open = t.revise(sealed, { summary: 'IKE_AUTH request #1 SK{IDi(x)}', details: ['IDi: type 3 x'] });
+  assert.deepEqual(t.entries[0], { ...sealed, summary: 'IKE_AUTH request #1 SK{IDi(x)}', details: ['IDi: type 3 x'] });
+  assert.equal(open, t.entries[0]);
+  assert.equal(t.entries[0]?.phase, 'eap-aka');
+  assert.equal(t.revise(sealed, { summary: 'again' }), undefined, 'the old object is no longer in the trace');
+  assert.equal(t.entries.length, 2);
+});

@@ -63,6 +63,21 @@ export class TraceRecorder {
     this.list.push(e);
     return e;
   }
+
+  /**
+   * Replaces `entry` (as `add` returned it) by a copy with `changes`, e.g. an encrypted message once its cleartext is
+   * known; returns the new entry, or undefined when `entry` is not in this trace.
+   */
+  revise(
+    entry: TraceEntry,
+    changes: Partial<Pick<TraceEntry, 'protocol' | 'summary' | 'details'>>,
+  ): TraceEntry | undefined {
+    const i = this.list.lastIndexOf(entry);
+    if (i < 0) return undefined;
+    const next: TraceEntry = { ...entry, ...changes };
+    this.list[i] = next;
+    return next;
+  }
 }
 
 /**
