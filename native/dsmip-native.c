@@ -127,8 +127,10 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
   if (argc < 2 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok ||
       !arg_int(env, argv[1], &ethertype))
     return throw_errno(env, "openPacket(ifname, ethertype)", EINVAL);
-  unsigned index = if_nametoindex(name);
-  if (index == 0) return throw_errno(env, "if_nametoindex", errno ? errno : ENODEV);
+  /* An empty name binds to ifindex 0: every interface (packet(7)). */
+  unsigned index = 0;
+  if (name[0] != '\0' && (index = if_nametoindex(name)) == 0)
+    return throw_errno(env, "if_nametoindex", errno ? errno : ENODEV);
   int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons((uint16_t)ethertype));
   if (fd < 0) return throw_errno(env, "socket AF_PACKET", errno);
   struct sockaddr_ll sll;

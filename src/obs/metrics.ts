@@ -19,7 +19,41 @@ export interface HaMetricsOptions {
     readonly bindings?: () => number;
     readonly ikeSas?: () => number;
     readonly ipv4PoolFree?: () => number;
+    /** The user-traffic forwarder's counters (src/node/tun), read at scrape time; undefined without a TUN device. */
+    readonly dataPlane?: () => DataPlaneCounts | undefined;
   };
+}
+
+/** What the data-plane metrics read: inner packets and bytes each way, and drops by reason. */
+export interface DataPlaneCounts {
+  readonly intoTunnel: { readonly packets: number; readonly bytes: number };
+  readonly outOfTunnel: { readonly packets: number; readonly bytes: number };
+  readonly icmpErrors: number;
+  readonly fragmented: number;
+  readonly drops: Readonly<Record<string, number>>;
+}
+
+/**
+ * A counter whose value is a plain number the hot path keeps (no prom-client call per packet), copied at scrape time.
+ * `read` gives each label set's running total.
+ */
+function scrapedCounter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  read: () => readonly [Partial<Record<L, string>>, number][],
+): Counter<L> {
+  return new Counter<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect(this: Counter<L>) {
+      this.reset();
+      for (const [labels, value] of read()) if (value > 0) this.inc(labels, value);
+    },
+  });
 }
 
 function gauge(registry: Registry, name: string, help: string, read: (() => number) | undefined): Gauge {
@@ -47,6 +81,11 @@ export class HaMetrics {
   readonly drops: Counter<'layer' | 'reason'>;
   readonly dhcpAnswers: Counter<'family' | 'mode'>;
   readonly ipv4PoolFree: Gauge;
+  /** Tunnelled user traffic (inner packets), by direction: `downlink` toward UEs, `uplink` from them. */
+  readonly dataPackets: Counter<'direction'>;
+  readonly dataBytes: Counter<'direction'>;
+  readonly dataDrops: Counter<'reason'>;
+  readonly dataIcmpErrors: Counter<string>;
 
   constructor(o: HaMetricsOptions = {}) {
     const r = this.registry;
@@ -89,6 +128,40 @@ export class HaMetrics {
       labelNames: ['family', 'mode'],
       registers: [r],
     });
+    const dp = s.dataPlane ?? (() => undefined);
+    const both = (pick: (c: DataPlaneCounts['intoTunnel']) => number) => (): [{ direction: string }, number][] => {
+      const c = dp();
+      return c
+        ? [
+            [{ direction: 'downlink' }, pick(c.intoTunnel)],
+            [{ direction: 'uplink' }, pick(c.outOfTunnel)],
+          ]
+        : [];
+    };
+    this.dataPackets = scrapedCounter(
+      r,
+      'dsmip_data_packets_total',
+      'User packets through the TUN device and the UE tunnels, by direction (inner packets).',
+      ['direction'],
+      both((c) => c.packets),
+    );
+    this.dataBytes = scrapedCounter(
+      r,
+      'dsmip_data_bytes_total',
+      'Bytes of user packets through the TUN device and the UE tunnels, by direction (inner packets).',
+      ['direction'],
+      both((c) => c.bytes),
+    );
+    this.dataDrops = scrapedCounter(r, 'dsmip_data_drops_total', 'User packets dropped, by reason.', ['reason'], () =>
+      Object.entries(dp()?.drops ?? {}).map(([reason, n]) => [{ reason }, n]),
+    );
+    this.dataIcmpErrors = scrapedCounter(
+      r,
+      'dsmip_data_icmp_errors_total',
+      'ICMP errors (Packet Too Big, Fragmentation Needed, Unreachable) sent back for user packets.',
+      [],
+      () => [[{}, dp()?.icmpErrors ?? 0]],
+    );
     if (o.processMetrics ?? true) collectDefaultMetrics({ register: r, prefix: 'dsmip_' });
   }
 

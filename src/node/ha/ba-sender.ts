@@ -1,13 +1,13 @@
 /**
  * How the HA's sealed BAs leave. In UDP (RFC 5555 §4.1 framing the core chose): from the 4191 socket. In raw IP
- * (protocol 41 to an IPv4 CoA without NAT, TS 24.303 §5.1.3.2; IPv6 with RH2) a raw socket is needed, which this
- * build does not have: a BA whose BU came in UDP then goes back the way the BU came, UDP from 4191 to the observed
- * address and port — the framing RFC 5555 §4.2 prescribes and SPEC-NOTES §15 item 13 has the UE accept. (A UE that
- * asked for F = 1 already gets every BA in UDP from src/mip; this covers F = 0 UEs while the HA has no raw socket.)
- * Anything else is dropped and counted.
+ * (protocol 41 to an IPv4 CoA without NAT, TS 24.303 §5.1.3.2; IPv6 with RH2): from the raw socket of that family
+ * and protocol. When the process has no raw sockets (not root, or the native addon is not built), a BA whose BU came
+ * in UDP goes back the way the BU came, UDP from 4191 to the observed address and port — the framing RFC 5555 §4.2
+ * prescribes and SPEC-NOTES §15 item 13 has the UE accept. (A UE that asked for F = 1 already gets every BA in UDP
+ * from src/mip.) Anything else is dropped and counted.
  */
 import type { Ipv4OuterInfo, OuterInfo } from '../../mip/types.ts';
-import { type DatagramTransport, TransportError } from '../../net/transport.ts';
+import { type DatagramTransport, type IpFamily, TransportError } from '../../net/transport.ts';
 import { isWireError } from '../../util/errors.ts';
 import { Ipv4Address } from '../../util/ip-address.ts';
 import { IpProtocol } from '../../wire/ip/constants.ts';
@@ -18,6 +18,8 @@ const IPV6_DESTINATION_OFFSET = 24; // RFC 8200 §3
 
 export interface BaSenderDeps {
   readonly socket: () => DatagramTransport | undefined;
+  /** Sends a whole packet on a raw socket; false when there is none for that family and protocol. */
+  readonly raw: (family: IpFamily, protocol: number, packet: Uint8Array) => boolean;
   readonly onDrop: (reason: string) => void;
   /** A raw-IP BA went out in UDP instead. */
   readonly onUdpFallback: (to: Ipv4OuterInfo) => void;
@@ -47,6 +49,7 @@ export class BaSender {
       else this.sendOn(socket, out.payload, out.destination as Ipv4Address, out.destinationPort, out.source);
       return;
     }
+    if (this.deps.raw(out.family, out.protocol, out.packet)) return;
     const inner = out.protocol === IpProtocol.IPV6 ? innerIpv6Of(out.packet) : undefined;
     const outer =
       inner && this.lastOuter.get(keyOf(inner.subarray(IPV6_DESTINATION_OFFSET, IPV6_DESTINATION_OFFSET + 16)));

@@ -2,7 +2,8 @@
  * The HA's data plane as far as this node serves it: packets that come out of a UE's DSMIPv6 tunnel are let in only
  * when their inner source is the HoA bound to that tunnel (TS 24.303 §5.1.3.2 last paragraph, RFC 5555 §4.5.1 via
  * `acceptFromUe`); DHCPv6 and DHCPv4 among them go to the DHCP service (TS 24.303 §5.1.1), whose answers go back
- * into the tunnel of the binding (`routeToUe`). Other traffic has nowhere to go without a TUN device: counted.
+ * into the tunnel of the binding (`routeToUe`). Other traffic goes to the core network through the TUN device
+ * (src/node/tun) when there is one, and is counted as a drop when there is none.
  */
 import type { Dhcpv4Datagram, Dhcpv6Datagram } from '../../dhcp/datagram.ts';
 import type { HaDhcpEvent, HaDhcpService } from '../../dhcp/ha-service.ts';
@@ -13,6 +14,7 @@ import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { DHCPV4_SERVER_PORT } from '../../wire/dhcpv4/constants.ts';
 import { DHCPV6_SERVER_PORT } from '../../wire/dhcpv6/constants.ts';
 import { type InnerUdp, innerUdpOf, innerUdpPacket } from '../net/inner-udp.ts';
+import { mayBeUdpTo } from '../tun/udp-port-filter.ts';
 
 export interface HaDataPlaneDeps {
   readonly core: HomeAgentCore;
@@ -25,10 +27,19 @@ export interface HaDataPlaneDeps {
   readonly sendToServer: (d: Dhcpv6Datagram | Dhcpv4Datagram) => void;
   readonly onDrop: (layer: string, reason: string) => void;
   readonly onDhcpEvent: (e: HaDhcpEvent) => void;
+  /** Writes an accepted packet to the core network (the TUN device); false when there is no device. */
+  readonly toCoreNetwork?: (inner: Uint8Array) => boolean;
 }
 
 export class HaDataPlane {
-  readonly counters = { fromMobileNodes: 0, dhcpFromMobileNodes: 0, toMobileNodes: 0, otherTraffic: 0 };
+  readonly counters = {
+    fromMobileNodes: 0,
+    dhcpFromMobileNodes: 0,
+    toMobileNodes: 0,
+    otherTraffic: 0,
+    /** Accepted packets written to the TUN device. */
+    toCoreNetwork: 0,
+  };
 
   constructor(private readonly deps: HaDataPlaneDeps) {}
 
@@ -41,6 +52,10 @@ export class HaDataPlane {
       return;
     }
     this.counters.fromMobileNodes++;
+    if (!mayBeUdpTo(inner, DHCPV6_SERVER_PORT, DHCPV4_SERVER_PORT)) {
+      this.toCoreNetwork(inner);
+      return;
+    }
     let udp: InnerUdp | undefined;
     try {
       udp = innerUdpOf(inner);
@@ -62,11 +77,20 @@ export class HaDataPlane {
       this.counters.dhcpFromMobileNodes++;
       d.dhcp.handleFromMobileNodeV4(now, owner.toString(), udp, udp.source);
     } else {
-      this.counters.otherTraffic++;
-      d.onDrop('tunnel', 'no-route-without-tun');
+      this.toCoreNetwork(inner);
       return;
     }
     this.flush();
+  }
+
+  /** User traffic from a UE: to the core network through the TUN device, if there is one. */
+  private toCoreNetwork(inner: Uint8Array): void {
+    if (this.deps.toCoreNetwork?.(inner)) {
+      this.counters.toCoreNetwork++;
+      return;
+    }
+    this.counters.otherTraffic++;
+    this.deps.onDrop('tunnel', 'no-route-without-tun');
   }
 
   /** A datagram from an external DHCPv6 server (relay mode). */

@@ -3,6 +3,7 @@
  * IKE engine's events (key material stays in the key log), Binding Updates and Acknowledgements in the clear as the
  * core saw them, binding and DHCP events, and every drop with its layer and reason.
  */
+
 import type { HaDhcpEvent } from '../../dhcp/ha-service.ts';
 import type { SubscriberStore } from '../../eap/index.ts';
 import type { IkeEvent, KeyLogEvent } from '../../ike/events.ts';
@@ -16,9 +17,13 @@ import type { BindingAcknowledgement, BindingUpdate } from '../../wire/mh/messag
 import type { AddressAliases } from '../net/address-aliases.ts';
 import type { DatagramTraceEvent } from '../net/datagram-trace.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
+import type { RawPacketTrace } from '../net/raw-transport.ts';
+import type { TunOpener } from '../tun/tun-open.ts';
 
 export type HomeAgentNodeEvent =
   | { readonly kind: 'datagram'; readonly trace: DatagramTraceEvent }
+  /** A whole IP packet through a raw socket (protocol 41/4/50 with its IP header). */
+  | { readonly kind: 'raw-packet'; readonly trace: RawPacketTrace }
   | { readonly kind: 'ike'; readonly event: Exclude<IkeEvent, KeyLogEvent> }
   /** A BU/BA Child SA went into the SAD (RFC 4877 §4.3): BUs for `homeAddress` are accepted from now on. */
   | {
@@ -64,6 +69,8 @@ export interface HomeAgentDeps {
   /** Process metrics in the registry; default true. */
   readonly processMetrics?: boolean;
   readonly rawSupport?: RawSocketSupport;
+  /** Opens the core-side TUN device (`tun.enabled`); default the native addon's. Tests pass a fake device. */
+  readonly openTun?: TunOpener;
   readonly random?: (n: number) => Uint8Array;
   /** The one address IKE listens on; default the IPv4 address, else the IPv6 one. */
   readonly ikeAddress?: IpAddress;

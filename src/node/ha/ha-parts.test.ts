@@ -198,8 +198,10 @@ test('binding table: live bindings and the IPv4 HoA link follow the core events'
   assert.deepEqual([t.size, t.ipv4Count, t.ownerOf(v4('10.1.0.1'))], [0, 0, undefined]);
 });
 
-test('BA sender: UDP as framed; protocol 41 without a raw socket goes back the way the BU came, else dropped', () => {
+test('BA sender: UDP as framed; raw IP on the raw socket; without one back the way the BU came, else dropped', () => {
   const sent: [string, string, number, string][] = [];
+  const rawSent: string[] = [];
+  let rawOpen = false;
   const drops: string[] = [];
   const fallbacks: string[] = [];
   let closed = false;
@@ -211,6 +213,11 @@ test('BA sender: UDP as framed; protocol 41 without a raw socket goes back the w
   };
   const s = new BaSender({
     socket: () => socket as never,
+    raw: (family, protocol, packet) => {
+      if (!rawOpen) return false;
+      rawSent.push(`${family}/${protocol}/${packet.length}`);
+      return true;
+    },
     onDrop: (r) => drops.push(r),
     onUdpFallback: (o) => fallbacks.push(`${o.source}:${o.sourcePort}`),
   });
@@ -224,6 +231,10 @@ test('BA sender: UDP as framed; protocol 41 without a raw socket goes back the w
   s.clearNotes();
   s.send({ kind: 'ip', family: 4, protocol: 41, packet: p41 });
   s.send({ kind: 'ip', family: 6, protocol: 50, packet: inner }); // RH2 framing: raw IPv6 only
+  rawOpen = true;
+  s.send({ kind: 'ip', family: 4, protocol: 41, packet: p41 }); // the seed's BA in plain IPv4 (§5.1.3.2)
+  s.send({ kind: 'ip', family: 6, protocol: 50, packet: inner });
+  rawOpen = false;
   closed = true;
   s.send({ kind: 'udp', source: HA4, sourcePort: 4191, destination: coa, destinationPort: 5000, payload: inner });
   assert.deepEqual(sent, [
@@ -231,6 +242,7 @@ test('BA sender: UDP as framed; protocol 41 without a raw socket goes back the w
     [String(inner.length), '198.51.100.7', 4191, '192.0.2.1'],
   ]);
   assert.deepEqual(fallbacks, ['198.51.100.7:4191']);
+  assert.deepEqual(rawSent, [`4/41/${p41.length}`, `6/50/${inner.length}`]);
   assert.deepEqual(drops, [
     'no-raw-socket-for-protocol-41',
     'no-raw-socket-for-protocol-41',

@@ -1,14 +1,17 @@
 /**
  * The runnable Home Agent (TS 24.303 §5.1.3): the IKEv2 responder with EAP-AKA and the embedded AAA (§5.1.3.1),
  * the BU/BA Child SAs in the SAD, the BU/BA pipeline on UDP 4191 (§5.1.3.2, RFC 5555 §4.1), the tunnel data plane
- * with the DHCP service for UEs (§5.1.1), metrics, logs, key log and capture — on real sockets, all bound to the
- * HA's specific addresses. `stop()` closes every socket, timer and server it opened.
+ * with the DHCP service for UEs (§5.1.1), user traffic through the core-side TUN device when `tun.enabled`
+ * (src/node/tun/ha-tun.ts), metrics, logs, key log and capture — on real sockets, all bound to the HA's specific
+ * addresses. `stop()` closes every socket, timer, device and server it opened.
  */
 import type { HaConfig } from '../../config/load.ts';
 import { HaDhcpService } from '../../dhcp/ha-service.ts';
 import { IkeResponder } from '../../ike/responder.ts';
 import { EspSad } from '../../ipsec/sad.ts';
+import { BindingFlag } from '../../mip/binding-cache.ts';
 import type { HomeAgentEvent } from '../../mip/events.ts';
+import { encapsulate } from '../../mip/tunnel.ts';
 import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
@@ -16,15 +19,18 @@ import { KeyLogWriter } from '../../obs/keylog.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
 import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
+import { tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
 import { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
 import { HaSignalling } from '../mobility/ha-signalling.ts';
 import { MobilitySaRegistry } from '../mobility/sa-registry.ts';
+import { sameAddress } from '../net/address-aliases.ts';
 import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
 import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
+import { HaTun } from '../tun/ha-tun.ts';
 import { BaSender } from './ba-sender.ts';
 import { BindingTable, type LiveBinding } from './binding-table.ts';
 import { haDhcpServiceConfigOf, haPolicyOf, ipv4PoolSize, ipv4RangesOf, responderConfigOf } from './ha-config.ts';
@@ -32,6 +38,7 @@ import { HaDataPlane } from './ha-data-plane.ts';
 import { type DhcpRelaySockets, openDhcpRelaySockets } from './ha-dhcp-relay.ts';
 import type { HomeAgentDeps, HomeAgentNodeEvent } from './ha-events.ts';
 import { HaIkeEvents } from './ha-ike-events.ts';
+import { HaRawTunnels } from './ha-raw-tunnels.ts';
 import { SubscriberPrefixPool } from './home-prefix-pool.ts';
 import { ObservedHomeAgentCore } from './observed-core.ts';
 
@@ -50,6 +57,9 @@ export class HomeAgent {
   private readonly baSender: BaSender;
   private ike: IkeDatagramEndpoint<IkeResponder> | undefined;
   private dsmip: DatagramTransport | undefined;
+  private raw: HaRawTunnels | undefined;
+  /** The core-side TUN device and its forwarder (`tun.enabled`). */
+  private tun: HaTun | undefined;
   private relay: DhcpRelaySockets | undefined;
   private metricsHttp: MetricsServer | undefined;
   private ownedCapture: CaptureWriter | undefined;
@@ -68,6 +78,11 @@ export class HomeAgent {
     this.provider = new NodeTransportProvider({
       ...(deps.aliases ? { aliases: deps.aliases } : {}),
       ...(deps.rawSupport ? { rawSupport: deps.rawSupport } : {}),
+      localAddresses: () => [config.addresses.ipv4, config.addresses.ipv6].filter((a) => a !== undefined),
+      onRawTrace: (t) => {
+        capture.writePacket(t.packet);
+        this.emit({ kind: 'raw-packet', trace: t });
+      },
       onTrace: (trace) => {
         capture.writeDatagram(datagramRecordOf(trace, 'wire'));
         this.emit({ kind: 'datagram', trace });
@@ -82,6 +97,7 @@ export class HomeAgent {
         bindings: () => this.bindings.size,
         ikeSas: () => this.ike?.engine.ikeSaCount ?? 0,
         ipv4PoolFree: () => poolSize - this.bindings.ipv4Count,
+        dataPlane: () => this.tun?.counters,
       },
     });
     this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
@@ -106,6 +122,7 @@ export class HomeAgent {
     });
     this.baSender = new BaSender({
       socket: () => this.dsmip,
+      raw: (family, protocol, packet) => this.raw?.send(family, protocol, packet) ?? false,
       onDrop: (reason) => this.drop('signalling', reason),
       onUdpFallback: (to) =>
         this.mipLog.info({ to: to.source, port: to.sourcePort }, 'BA in UDP: no raw socket for protocol 41'),
@@ -124,6 +141,11 @@ export class HomeAgent {
       sendTunnel: (route, inner) => this.sendTunnel(route, inner),
       sendToServer: (d) => this.relay?.send(d),
       onDrop: (layer, reason) => this.drop(layer, reason),
+      toCoreNetwork: (inner) => {
+        if (this.tun === undefined) return false;
+        this.tun.fromMobileNode(inner);
+        return true;
+      },
       onDhcpEvent: (event) => {
         if (event.kind === 'answered') this.metrics.countDhcpAnswer(event.family, 'embedded');
         if (event.kind === 'relayed-to-mobile-node') this.metrics.countDhcpAnswer(event.family, 'relay');
@@ -149,10 +171,16 @@ export class HomeAgent {
     return this.events.on(listener);
   }
 
-  /** The IKE address and the ports bound (the kernel's choice where the config says 0). */
+  /** The first IKE address and the ports bound (the kernel's choice where the config says 0). */
   get ikeEndpoint(): { readonly address: IpAddress; readonly ikePort: number; readonly natTPort: number } {
     if (!this.ike) throw new Error('the home agent is not running');
     return this.ike.local;
+  }
+
+  /** Every address IKE listens on (IPv4 and IPv6 when both are configured), on the ports of `ikeEndpoint`. */
+  get ikeAddresses(): readonly IpAddress[] {
+    if (!this.ike) throw new Error('the home agent is not running');
+    return this.ike.locals.map((l) => l.address);
   }
 
   /** URL of the metrics server, when one runs. */
@@ -178,6 +206,7 @@ export class HomeAgent {
       signalling: this.pipeline.counters,
       core: this.core.counters,
       dataPlane: this.dataPlane.counters,
+      ...(this.tun ? { tun: this.tun.status() } : {}),
     };
   }
 
@@ -187,6 +216,7 @@ export class HomeAgent {
     this.stopped = true;
     this.timer.stop();
     this.ike?.close();
+    this.tun?.close();
     await this.provider.closeAll();
     if (this.metricsHttp) {
       await this.metricsHttp.close();
@@ -216,6 +246,7 @@ export class HomeAgent {
       this.provider,
       {
         address: this.deps.ikeAddress ?? c.addresses.ipv4 ?? c.addresses.ipv6,
+        moreAddresses: this.moreIkeAddresses(),
         ikePort: this.deps.ikePorts?.ike ?? c.ports.ike,
         natTPort: this.deps.ikePorts?.natT ?? c.ports.natT,
         onEvent: (e) => ikeEvents.handle(e),
@@ -233,7 +264,17 @@ export class HomeAgent {
       });
       this.dsmip.onMessage((d) => this.onDsmip(d));
     }
+    this.raw = await HaRawTunnels.open(
+      this.provider,
+      { ipv4: c.addresses.ipv4 !== undefined, ipv6: true },
+      {
+        signalling: (now, packet) => this.onRawSignalling(now, packet),
+        data: (now, outer, inner) => this.dataPlane.fromMobileNode(now, outer, inner),
+        onDrop: (layer, reason) => this.drop(layer, reason),
+      },
+    );
     this.relay = await openDhcpRelaySockets(this.provider, this.dataPlane, c);
+    if (c.tun.enabled) this.openTun();
     if (this.deps.metricsServer ?? c.metrics.enabled) {
       this.metricsHttp = await startMetricsServer({
         registry: this.metrics.registry,
@@ -243,6 +284,35 @@ export class HomeAgent {
       });
     }
     this.log.info({ ike: this.ike.local, dsmipPort: this.dsmip?.localPort, metrics: this.metricsUrl }, 'home agent up');
+  }
+
+  /**
+   * UEs on IPv6 access reach IKE on the HA's IPv6 address, those on IPv4 access on its IPv4 one (TS 24.303 §5.1.2.2):
+   * with both configured, IKE listens on both. Lab aliases carry only the addresses they name.
+   */
+  private moreIkeAddresses(): IpAddress[] {
+    const { ipv4, ipv6 } = this.config.addresses;
+    if (this.deps.ikeAddress !== undefined || ipv4 === undefined) return [];
+    const aliases = this.deps.aliases;
+    return aliases === undefined || !sameAddress(aliases.toWire(ipv6), ipv6) ? [ipv6] : [];
+  }
+
+  /** The core-side TUN device (TunUnavailableError when the process cannot open it: no addon, not root). */
+  private openTun(): void {
+    const raw = (): HaRawTunnels | undefined => this.raw;
+    const dsmip = (): DatagramTransport | undefined => this.dsmip;
+    this.tun = HaTun.open(this.config, {
+      output: {
+        get udp() {
+          return dsmip();
+        },
+        sendRaw: (family, protocol, packet) => raw()?.send(family, protocol, packet) ?? false,
+      },
+      isMobileRouter: (a) => this.core.binding(a)?.has(BindingFlag.MOBILE_ROUTER) ?? false,
+      now: monotonicNowMs,
+      ...(this.deps.openTun ? { open: this.deps.openTun } : {}),
+    });
+    this.log.info({ tun: this.tun.name, routes: this.tun.routes }, 'TUN device up');
   }
 
   private openCapture(): PacketCapture {
@@ -268,6 +338,15 @@ export class HomeAgent {
     this.serviceSignalling();
   }
 
+  /** A raw IP packet (protocol 41/4 over IPv4, ESP/41/4 over IPv6); true when it was not signalling. */
+  private onRawSignalling(now: number, packet: Uint8Array): boolean {
+    const outcome = this.pipeline.receiveIp(now, packet);
+    if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
+    else if (outcome.kind === 'esp-other') this.drop('signalling', 'esp-on-another-child-sa');
+    this.serviceSignalling();
+    return outcome.kind === 'not-signalling';
+  }
+
   /** Sends what the pipeline sealed, applies the core's events, re-arms the timer. */
   private serviceSignalling(): void {
     if (this.stopped) return;
@@ -279,12 +358,18 @@ export class HomeAgent {
 
   private onBindingEvent(e: HomeAgentEvent): void {
     this.bindings.apply(e);
+    this.tun?.applyBindingEvent(e);
     this.mipLog.info({ event: e }, e.kind);
     this.emit({ kind: 'binding', event: e });
   }
 
   private sendTunnel(route: TunnelRoute, inner: Uint8Array): boolean {
-    if (route.kind !== 'udp4' || !this.dsmip) return false; // IPv4/IPv6 headers need raw sockets
+    if (route.kind !== 'udp4') {
+      // IPv6-in-IPv4 / IPv4-in-IPv4 to an IPv4 CoA without NAT, or an IPv6 header for an IPv6 CoA (§5.1.3.2).
+      const packet = encapsulate(route, inner);
+      return this.raw?.send(route.kind === 'ipv4' ? 4 : 6, tunnelProtocolFor(inner), packet) ?? false;
+    }
+    if (!this.dsmip) return false;
     this.dsmip.send(inner, route.destination, route.destinationPort, { source: route.source });
     return true;
   }

@@ -9,3 +9,6 @@ export * from './nd-options.ts';
 export * from './router-advertisement.ts';
 export * from './tunnel.ts';
 export * from './udp.ts';
+export * from './icmpv4.ts';
+export * from './icmp-errors.ts';
+export * from './icmp-error-packets.ts';
