@@ -12,8 +12,13 @@ need() { # need <check-command> <debian-package> <description>
   fi
 }
 
+need 'command -v cc' gcc 'a C compiler for the native addon (raw IP sockets, TUN; scripts/build-native.mjs)'
+need 'test -e /usr/include/linux/if_tun.h && test -e /usr/include/stdio.h' libc6-dev 'C library and kernel headers for the native addon'
 need 'command -v tshark && command -v text2pcap' tshark 'tshark, the Wireshark decoder used as a wire-format oracle'
 need '/usr/bin/python3 -c "import scapy"' python3-scapy 'scapy for /usr/bin/python3, the packet-builder oracle'
+need 'command -v ip' iproute2 'ip (iproute2), which builds the network namespaces of the end-to-end lab'
+need 'command -v nft' nftables 'nftables, the port-translating NAT of the end-to-end lab (test/e2e/netns)'
+need 'command -v conntrack' conntrack "conntrack, which reads that NAT's mappings"
 
 if [ ${#missing_pkgs[@]} -eq 0 ]; then exit 0; fi
 

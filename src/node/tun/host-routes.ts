@@ -21,6 +21,18 @@ function ip(args: readonly string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `ip -j route get A`, or undefined when the kernel has no route to A (ENETUNREACH). */
+function currentRoute(family: '-4' | '-6', a: IpAddress): RouteGet | undefined {
+  let out: string;
+  try {
+    out = ip([family, '-j', 'route', 'get', a.toString()]);
+  } catch (e) {
+    if (/unreachable|no route/i.test(String((e as { stderr?: unknown }).stderr))) return undefined;
+    throw e;
+  }
+  return (JSON.parse(out) as RouteGet[])[0];
+}
+
 /** The pinner that runs `ip`: `ip -j route get A`, then `ip route replace A/32|128 [via G] dev D`. */
 export const IPROUTE2_PINNER: HostRoutePinner = {
   pin(addresses) {
@@ -28,8 +40,10 @@ export const IPROUTE2_PINNER: HostRoutePinner = {
     for (const a of addresses) {
       const family = a.bytes.length === 4 ? '-4' : '-6';
       const host = `${a}/${a.bytes.length === 4 ? 32 : 128}`;
-      const [route] = JSON.parse(ip([family, '-j', 'route', 'get', a.toString()])) as RouteGet[];
-      if (route?.dev === undefined || route.dev === 'lo') continue; // a local address needs no pin
+      const route = currentRoute(family, a);
+      // A local address needs no pin; nor does one without a route (the HA's IPv6 address on an IPv4-only access
+      // is reached only inside the tunnel, RFC 5555 §4.1, so no outer packet goes to it).
+      if (route?.dev === undefined || route.dev === 'lo') continue;
       const via = route.gateway ? ['via', route.gateway] : [];
       ip([family, 'route', 'replace', host, ...via, 'dev', route.dev]);
       undo.push([family, 'route', 'del', host, ...via, 'dev', route.dev]);
