@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --per-family N --seed S]`: mutation fuzzing of every decoder family (fuzz/targets/*.ts).
+// `npm run fuzz [-- --per-family N --seed S --family F]`: mutation fuzzing of every decoder family (fuzz/targets/*.ts).
 // Each family gets at least N mutated inputs (default 1,000,000) split over its targets; any throw that is not a
 // WireError is a finding, printed with the input as hex. Exit 1 when anything was found.
 import { readdirSync } from 'node:fs';
@@ -10,6 +10,8 @@ function arg(name: string, fallback: number): number {
 }
 
 const perFamily = arg('per-family', 1_000_000);
+const familyIndex = process.argv.indexOf('--family');
+const onlyFamily = familyIndex >= 0 ? process.argv[familyIndex + 1] : undefined;
 const seed = arg('seed', 0x5eed);
 const dir = new URL('./targets/', import.meta.url);
 const all: FuzzTarget[] = [];
@@ -20,7 +22,14 @@ for (const f of readdirSync(dir)
   all.push(...mod.targets);
 }
 const families = new Map<string, FuzzTarget[]>();
-for (const t of all) families.set(t.family, [...(families.get(t.family) ?? []), t]);
+for (const t of all) {
+  if (onlyFamily === undefined || t.family === onlyFamily)
+    families.set(t.family, [...(families.get(t.family) ?? []), t]);
+}
+if (families.size === 0) {
+  console.error(`no fuzz family ${onlyFamily}`);
+  process.exit(2);
+}
 
 let findings = 0;
 let total = 0;

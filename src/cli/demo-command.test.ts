@@ -1,4 +1,6 @@
 // `dsmip demo` as people run it (`npm start`): the real entry point in a child process, on loopback sockets.
+// `--no-namespace` keeps these runs on the loopback aliases (UDP only, F = 1) even as root; the root demo in its
+// private network namespace is test/e2e/root-demo.test.ts.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,6 +44,7 @@ interface JsonEntry {
   to: string;
   protocol: string;
   summary: string;
+  details?: string[];
   phase?: string;
 }
 
@@ -68,15 +71,38 @@ const ATTACH_LADDER: readonly [from: string, to: string, text: RegExp][] = [
   ['DNS', 'UE', /response AAAA .*2001:db8:1::1/],
   ['UE', 'HA', /IKE_SA_INIT request/],
   ['HA', 'UE', /IKE_SA_INIT response/],
-  ['UE', 'HA', /IKE_AUTH request/],
-  ['UE', 'HA', /CREATE_CHILD_SA request/],
-  ['UE', 'HA', /^BU seq=\d+ H A K R F lifetime=3600s HoA4=0\.0\.0\.0 CoA4=192\.0\.2\.100 \[in ESP spi=/],
+  // IKE_AUTH in the clear (the UE engine's message-payloads events): identities, EAP-AKA, AUTH, CP, SA, TS.
+  [
+    'UE',
+    'HA',
+    /^IKE_AUTH request #1 SK\{IDi\(0001010000000001@nai\.epc\.mnc001\.mcc001\.3gppnetwork\.org\) .*IDr\(internet\) .*CP\(CFG_REQUEST MIP6_HOME_PREFIX .*SA\(ESP, 2 proposals\) TSi\(::\/0\) TSr\(::\/0\)\}$/,
+  ],
+  [
+    'HA',
+    'UE',
+    /^IKE_AUTH response #1 SK\{IDr\(internet\) CERT AUTH\(DIGITAL_SIGNATURE\) EAP\(Request\/AKA-Challenge id=\d+\)\}$/,
+  ],
+  ['UE', 'HA', /^IKE_AUTH request #2 SK\{EAP\(Response\/AKA-Challenge id=\d+\)\}$/],
+  ['HA', 'UE', /^IKE_AUTH response #2 SK\{EAP\(Success id=\d+\)\}$/],
+  ['UE', 'HA', /^IKE_AUTH request #3 SK\{AUTH\(SHARED_KEY_MIC\)\}$/],
+  [
+    'HA',
+    'UE',
+    /^IKE_AUTH response #3 SK\{AUTH\(SHARED_KEY_MIC\) CP\(CFG_REPLY MIP6_HOME_PREFIX=2001:db8:100:\w*::\/64 .*SA\(ESP AES_GCM_16-256 NO_ESN\) TSi\(2001:db8:100:\w*::\/64\) TSr\(::\/0\)\}$/,
+  ],
+  [
+    'UE',
+    'HA',
+    /^CREATE_CHILD_SA request #4 SK\{N\(USE_TRANSPORT_MODE\) .*TSi\(2001:db8:100:[0-9a-f:]+ MH 5-6\) TSr\(2001:db8:1::1 MH 5-6\)\}$/,
+  ],
+  // K = 0: this UE re-runs IKEv2 from a new CoA instead of moving its endpoint (RFC 6275 §11.7.1).
+  ['UE', 'HA', /^BU seq=\d+ H A R F lifetime=3600s HoA4=0\.0\.0\.0 CoA4=192\.0\.2\.100 \[in ESP spi=/],
   ['HA', 'UE', /^BA status=0 \(accepted\) .*IPv4Ack=0 10\.10\.0\.1 NATD F refresh=none \[in ESP/],
   ['UE', 'HA', /Information-request/],
   ['UE', 'HA', /DHCPINFORM/],
   ['UE', 'HA', /^BU seq=\d+ .*lifetime=0s/],
   ['HA', 'UE', /^BA status=0 .*lifetime=0s/],
-  ['UE', 'HA', /INFORMATIONAL request/],
+  ['UE', 'HA', /^INFORMATIONAL request #5 SK\{D\(IKE\)\}$/],
 ];
 
 function assertInOrder(trace: readonly JsonEntry[], expected: typeof ATTACH_LADDER): void {
@@ -89,7 +115,7 @@ function assertInOrder(trace: readonly JsonEntry[], expected: typeof ATTACH_LADD
 }
 
 test('dsmip demo: exit 0, one ladder line per message in UE | DNS | HA, the HoAs, DNS servers, vendor options', async () => {
-  const r = await dsmip(['demo']);
+  const r = await dsmip(['demo', '--no-namespace']);
   assert.equal(r.code, 0, r.err);
   const lines = r.out.split('\n');
   assert.match(r.out, /^ {4}t\/ms {2}UE {8}DNS {7}HA$/m);
@@ -116,11 +142,14 @@ test('dsmip demo --json --pcap --keylog --html: one JSON document; tshark decryp
   const pcap = join(dir, 'demo.pcap');
   const keys = join(dir, 'keys');
   const html = join(dir, 'demo.html');
-  const r = await dsmip(['demo', '--json', '--pcap', pcap, '--keylog', keys, '--html', html]);
+  const r = await dsmip(['demo', '--no-namespace', '--json', '--pcap', pcap, '--keylog', keys, '--html', html]);
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out) as JsonDemo;
   assert.deepEqual(doc.columns, ['UE', 'DNS', 'HA']);
   assertInOrder(doc.trace, ATTACH_LADDER);
+  // The DNS leg shows the lab addresses (the resolver uses the aliases too), not loopback.
+  const query = doc.trace.find((e) => e.from === 'UE' && e.to === 'DNS');
+  assert.match(query?.details?.[0] ?? '', /^UDP 192\.0\.2\.100:\d+ → 203\.0\.113\.53:\d+$/);
   const dereg = doc.trace.findIndex((e) => /^BU .*lifetime=0s/.test(e.summary));
   for (const answer of [/^Reply .*VENDOR\(3GPP/, /^DHCPACK .*V-I\(3GPP/]) {
     const i = doc.trace.findIndex((e) => e.from === 'HA' && e.to === 'UE' && answer.test(e.summary));
@@ -144,7 +173,7 @@ test('dsmip demo --json --pcap --keylog --html: one JSON document; tshark decryp
   const page = readFileSync(html, 'utf8');
   assert.match(page, /^<!DOCTYPE html>/);
   assert.match(page, /<svg/);
-  assert.match(page, /BU seq=\d+ H A K R F lifetime=3600s/);
+  assert.match(page, /BU seq=\d+ H A R F lifetime=3600s/);
   assert.match(page, /10\.10\.0\.1/);
 
   // IKE may be on ports the kernel picked (no root): tell tshark where it is.
@@ -190,7 +219,7 @@ test('dsmip demo --json --pcap --keylog --html: one JSON document; tshark decryp
 });
 
 test('dsmip demo --nat: NAT column, rewritten source port, NAT detected by IKE and in the BA', async () => {
-  const r = await dsmip(['demo', '--nat']);
+  const r = await dsmip(['demo', '--no-namespace', '--nat']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^ {4}t\/ms {2}UE {8}NAT {7}DNS {7}HA$/m);
   assert.match(r.out, /NAT source 10\.0\.0\.2:4191 → 198\.51\.100\.1:\d+/);
@@ -200,7 +229,7 @@ test('dsmip demo --nat: NAT column, rewritten source port, NAT detected by IKE a
 });
 
 test('dsmip demo --at-home: no BU and no DHCP through a tunnel; the home address is still formed', async () => {
-  const r = await dsmip(['demo', '--at-home', '--json']);
+  const r = await dsmip(['demo', '--no-namespace', '--at-home', '--json']);
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out) as JsonDemo;
   assert.equal(doc.trace.filter((e) => e.protocol === 'MH' || e.protocol.startsWith('DHCP')).length, 0);
@@ -211,11 +240,14 @@ test('dsmip demo --at-home: no BU and no DHCP through a tunnel; the home address
 });
 
 test('dsmip demo --access ipv6 says raw sockets are needed and exits 4; bad usage exits 2', async () => {
-  const v6 = await dsmip(['demo', '--access', 'ipv6']);
+  const v6 = await dsmip(['demo', '--no-namespace', '--access', 'ipv6']);
   assert.equal(v6.code, 4);
   assert.equal(v6.out, '');
   assert.match(v6.err, /IPv6 access needs raw IPv6 sockets.*--access ipv4/);
   assert.equal((await dsmip(['demo', '--access', 'ipv5'])).code, 2);
+  const natV6 = await dsmip(['demo', '--access', 'ipv6', '--nat']);
+  assert.equal(natV6.code, 2);
+  assert.match(natV6.err, /--nat is an IPv4 NAT/);
   assert.equal((await dsmip(['demo', '--bogus'])).code, 2);
   const help = await dsmip(['demo', '--help']);
   assert.equal(help.code, 0);

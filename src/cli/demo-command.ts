@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { type DemoNamespacePlan, demoNamespacePlan, runInPrivateNamespace } from '../node/demo/demo-namespace.ts';
 import { DemoFailedError, type DemoResult, DemoUnavailableError, runDemo } from '../node/demo/run-demo.ts';
 import { renderLadderHtml } from '../obs/ladder/render-html.ts';
 import { renderSummaryText } from '../obs/ladder/render-summary.ts';
@@ -16,7 +17,11 @@ interface DemoFlags {
   nat?: boolean;
   atHome?: boolean;
   json?: boolean;
+  /** False with --no-namespace. */
+  namespace: boolean;
 }
+
+const BIN = new URL('../../bin/dsmip', import.meta.url).pathname;
 
 const HELP_AFTER = `
 Runs a DNS server, a home agent (embedded AAA with the TS 35.208 set 1 subscriber, embedded DHCPv6/DHCPv4) and a
@@ -24,11 +29,17 @@ UE on loopback over real UDP sockets. The UE finds the HA by DNS, runs IKEv2 wit
 home address request, fetches DHCPv6 and DHCPv4 parameters through the tunnel, then deregisters.
 Without raw IP sockets the UE asks for UDP encapsulation (F = 1) and the output says why.
 
+As root (raw IP sockets, util-linux unshare, iproute2) the demo runs itself again in a private network namespace
+whose lo carries the lab's real addresses, so raw sockets work: without NAT the BA comes in plain IPv4, protocol 41
+(F = 0, TS 24.303 §5.1.3.2) and DHCP goes through IPv6-in-IPv4 / IPv4-in-IPv4; --access ipv6 sends the BU with the
+Home Address option and gets the BA with a type 2 routing header (RFC 6275 §6.3–§6.4). The host's network is not
+touched. --no-namespace keeps the loopback aliases (UDP only) even as root.
+
 Open the capture in Wireshark with the key log:
   WIRESHARK_CONFIG_DIR=DIR wireshark -d udp.port==4191,ip FILE
 
 Exit codes: 0 attached and deregistered, 1 the attach failed, 2 usage error,
-4 the access asked for needs raw IP sockets (--access ipv6).`;
+4 the access asked for needs raw IP sockets (--access ipv6 without root, or with --no-namespace).`;
 
 /** Terminal width clamped to 100–120 columns; 110 when not a terminal. */
 function ladderWidth(): number {
@@ -43,6 +54,8 @@ function ladder(entries: readonly TraceEntry[], columns: readonly string[]): str
 
 function jsonOf(r: DemoResult): string {
   return JSON.stringify({
+    network: r.network,
+    framings: r.framings,
     columns: r.columns,
     trace: r.entries,
     summary: toPlain(r.summary),
@@ -64,8 +77,21 @@ export function addDemoCommand(program: Command, setExit: (code: number) => void
     .option('--nat', 'put a NAT (in process) between the UE and the HA, rewriting address and port')
     .option('--at-home', 'the UE is on its home link: no binding, no tunnel')
     .option('--json', 'print one JSON document (trace and summary) instead of text')
+    .option('--no-namespace', 'as root too, stay on loopback aliases (no private network namespace, no raw sockets)')
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: DemoFlags) => {
+      if (flags.nat && flags.access === 'ipv6') {
+        console.error('dsmip demo: --nat is an IPv4 NAT (RFC 5555 §4.2); use it with --access ipv4');
+        setExit(EXIT.USAGE);
+        return;
+      }
+      const plan: DemoNamespacePlan = flags.namespace
+        ? demoNamespacePlan()
+        : { kind: 'aliases', reason: 'the demo runs on loopback address aliases (--no-namespace)' };
+      if (plan.kind === 'enter') {
+        setExit(await runInPrivateNamespace(BIN, ['demo', ...argsOf(flags)]));
+        return;
+      }
       let r: DemoResult;
       try {
         r = await runDemo({
@@ -74,6 +100,7 @@ export function addDemoCommand(program: Command, setExit: (code: number) => void
           atHome: flags.atHome === true,
           ...(flags.pcap ? { pcap: flags.pcap } : {}),
           ...(flags.keylog ? { keylogDir: flags.keylog } : {}),
+          ...(plan.kind === 'inside' ? { network: 'namespace' } : { aliasesReason: plan.reason }),
         });
       } catch (e) {
         if (e instanceof DemoUnavailableError) {
@@ -102,4 +129,17 @@ export function addDemoCommand(program: Command, setExit: (code: number) => void
       process.stdout.write(`${ladder(r.entries, r.columns)}\n${renderSummaryText(r.summary)}`);
       if (flags.pcap) console.log(`\nCapture: ${flags.pcap}${flags.keylog ? `, key log: ${flags.keylog}` : ''}`);
     });
+}
+
+/** The same demo's arguments, for the run in the namespace. */
+function argsOf(f: DemoFlags): string[] {
+  return [
+    ...['--access', f.access],
+    ...(f.nat ? ['--nat'] : []),
+    ...(f.atHome ? ['--at-home'] : []),
+    ...(f.json ? ['--json'] : []),
+    ...(f.pcap ? ['--pcap', f.pcap] : []),
+    ...(f.keylog ? ['--keylog', f.keylog] : []),
+    ...(f.html ? ['--html', f.html] : []),
+  ];
 }

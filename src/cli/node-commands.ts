@@ -19,8 +19,9 @@ import { reloadAccess } from './ue-reload.ts';
 
 const UE_EXIT_HELP = `
 SIGHUP re-reads the config file (with the same DSMIP_* variables and --set flags) and applies its access section:
-a new access.ipv4.careOfAddress moves the UE there (a Binding Update from the new address, RFC 6275 §11.7.1, then a
-new IKE SA from it, RFC 5555 §5.1). Other access changes take effect after a restart; an invalid file is logged and
+a new care-of address of the running family (access.ipv4.careOfAddress, or access.ipv6.careOfAddress on IPv6
+access) moves the UE there (a Binding Update from the new address, RFC 6275 §11.7.1, then a new IKE SA from it,
+RFC 5555 §5.1). Other access changes take effect after a restart; an invalid file is logged and
 the running config kept. Same idea in a program: UserEquipment.changeCareOfAddress(address).
 
 Exit codes: 0 deregistered after SIGTERM/SIGINT, 1 the attach or a socket failed, 2 usage or config error,

@@ -25,7 +25,7 @@ function ue(access: string): UeConfig {
 const A = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.100 } }').access;
 const B = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.101 } }').access;
 
-test('accessReload: a new IPv4 CoA is a move; the family, the interface or an IPv6 CoA need a restart', () => {
+test('accessReload: a new CoA of the running family is a move; the family, the interface or the other CoA need a restart', () => {
   assert.deepEqual(accessReload(A, A), { careOf: undefined, needsRestart: [] });
   const moved = accessReload(A, B);
   assert.equal(moved.careOf?.toString(), '192.0.2.101');
@@ -35,8 +35,16 @@ test('accessReload: a new IPv4 CoA is a move; the family, the interface or an IP
   const v6 = ue('{ family: ipv6, interface: eth0, ipv6: { careOfAddress: "2001:db8:2::1" } }').access;
   assert.deepEqual(accessReload(A, v6), {
     careOf: undefined,
-    needsRestart: ['ue.access.family', 'ue.access.ipv6.careOfAddress'],
+    needsRestart: ['ue.access.family', 'ue.access.ipv4.careOfAddress', 'ue.access.ipv6.careOfAddress'],
   });
+  // On IPv6 access a new IPv6 CoA is the move; the unused IPv4 one waits for a restart.
+  const v6b = ue('{ family: ipv6, interface: eth0, ipv6: { careOfAddress: "2001:db8:2::2" } }').access;
+  assert.equal(accessReload(v6, v6b).careOf?.toString(), '2001:db8:2::2');
+  assert.deepEqual(accessReload(v6, v6b).needsRestart, []);
+  const v6c = ue(
+    '{ family: ipv6, interface: eth0, ipv4: { careOfAddress: 192.0.2.9 }, ipv6: { careOfAddress: "2001:db8:2::1" } }',
+  ).access;
+  assert.deepEqual(accessReload(v6, v6c), { careOf: undefined, needsRestart: ['ue.access.ipv4.careOfAddress'] });
 });
 
 test('reloadAccess: moves on a new CoA, keeps the running access on a bad file or a failed move', async () => {

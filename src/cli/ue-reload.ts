@@ -1,19 +1,20 @@
 /**
  * `dsmip ue` on SIGHUP: the config file is read again (with the same DSMIP_* environment and --set flags) and its
- * `access` section compared with the running one. A new `access.ipv4.careOfAddress` is a move: a BU from the new
- * address and a new IKE SA from it (UserEquipment.changeCareOfAddress). Any other access change needs a restart and
+ * `access` section compared with the running one. A new care-of address of the running family
+ * (`access.ipv4.careOfAddress`, or `access.ipv6.careOfAddress` on IPv6 access) is a move: a BU from the new address
+ * and a new IKE SA from it (UserEquipment.changeCareOfAddress). Any other access change needs a restart and
  * is logged as such; an invalid file is logged and the running config kept.
  */
 import type { UeConfig } from '../config/load.ts';
 import type { Logger } from '../obs/log.ts';
-import type { Ipv4Address } from '../util/ip-address.ts';
+import { type IpAddress, Ipv4Address } from '../util/ip-address.ts';
 import { configProblem } from './node-runtime.ts';
 
 export type UeAccess = UeConfig['access'];
 
 export interface AccessReload {
-  /** The new IPv4 care-of address, when it changed. */
-  readonly careOf: Ipv4Address | undefined;
+  /** The new care-of address of the running family, when it changed. */
+  readonly careOf: IpAddress | undefined;
   /** Key paths that changed but only take effect after a restart. */
   readonly needsRestart: readonly string[];
 }
@@ -25,19 +26,24 @@ export function accessReload(running: UeAccess, next: UeAccess): AccessReload {
   const needsRestart: string[] = [];
   if (running.family !== next.family) needsRestart.push('ue.access.family');
   if (running.interface !== next.interface) needsRestart.push('ue.access.interface');
-  if (text(running.ipv6?.careOfAddress) !== text(next.ipv6?.careOfAddress)) {
-    needsRestart.push('ue.access.ipv6.careOfAddress');
+  const sameFamily = running.family === next.family;
+  // The care-of address of the other family is not in use: a change there waits for a restart.
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    if (sameFamily && family === next.family) continue;
+    if (text(running[family]?.careOfAddress) !== text(next[family]?.careOfAddress)) {
+      needsRestart.push(`ue.access.${family}.careOfAddress`);
+    }
   }
-  const before = running.ipv4?.careOfAddress;
-  const after = next.ipv4?.careOfAddress;
-  const moved = next.family === 'ipv4' && running.family === 'ipv4' && after && before?.equals(after) !== true;
+  const before = text(running[running.family]?.careOfAddress);
+  const after = next[next.family]?.careOfAddress;
+  const moved = sameFamily && after !== undefined && before !== text(after);
   return { careOf: moved ? after : undefined, needsRestart };
 }
 
 export interface ReloadDeps {
   /** Reads and validates the config file again (throws ConfigError / ConfigFileError). */
   readonly load: () => UeConfig;
-  readonly ue: { changeCareOfAddress(careOf: Ipv4Address): Promise<unknown> };
+  readonly ue: { changeCareOfAddress(careOf: IpAddress): Promise<unknown> };
   readonly log: Logger;
 }
 
@@ -58,7 +64,9 @@ export async function reloadAccess(running: UeAccess, deps: ReloadDeps): Promise
   try {
     const change = await deps.ue.changeCareOfAddress(r.careOf);
     log.info({ change }, 're-registered from the new care-of address');
-    return { ...running, ipv4: { careOfAddress: r.careOf } };
+    return r.careOf instanceof Ipv4Address
+      ? { ...running, ipv4: { careOfAddress: r.careOf } }
+      : { ...running, ipv6: { careOfAddress: r.careOf } };
   } catch (e) {
     log.error({ err: e, careOf: r.careOf }, 'care-of address change failed');
     return running;

@@ -1,17 +1,26 @@
 /**
- * The demo's network on one host's loopback: the addresses every node uses (documentation addresses, RFC 5737 and
- * RFC 3849, carried on a private 127.x.y.0/24 so the fixed DSMIPv6 port 4191 of RFC 5555 §4.1 is free), the alias
- * tables (src/node/net/address-aliases.ts), and the embedded HA and UE configs. Nothing is read from the user.
+ * The demo's network: the addresses every node uses (documentation addresses, RFC 5737 and RFC 3849) and the
+ * embedded HA and UE configs. Nothing is read from the user.
  *
  *   without NAT   UE 192.0.2.100 ─────────────────────────────→ HA 192.0.2.1 / 2001:db8:1::1
+ *                    └──→ DNS 203.0.113.53
+ *   IPv6 access   UE 2001:db8:2::100 ─────────────────────────→ HA 2001:db8:1::1 (namespace only)
+ *                    └──→ DNS 2001:db8:2::53
  *   with --nat    UE 10.0.0.2 ──→ NAT (rewrites to 198.51.100.1:port) ──→ HA
+ *                    └──→ DNS 10.0.0.53 (the access network's resolver, on the UE's side of the NAT)
  *
- * With the NAT the UE and the HA get different alias tables: both name the relay's loopback address, the UE as the
- * HA's address (the NAT is in its path), the HA as the NAT's public address, as on either side of a real NAPT.
+ * Two ways to carry them (`network`):
+ *  - `aliases`: on the host's loopback, each address carried by one of a private 127.x.y.0/24 (so the fixed DSMIPv6
+ *    port 4191 of RFC 5555 §4.1 is free) through alias tables (src/node/net/address-aliases.ts). With the NAT the
+ *    UE and the HA get different tables: both name the relay's loopback address, the UE as the HA's address (the
+ *    NAT is in its path), the HA as the NAT's public address, as on either side of a real NAPT. The DNS server and
+ *    the UE's resolver use the aliases too, so the ladder shows the lab addresses on the DNS leg. No raw sockets.
+ *  - `namespace`: in a private network namespace (demo-namespace.ts) the addresses themselves go on `lo`, so raw
+ *    sockets work. Only the UE keeps one alias with the NAT: the HA's address is the relay's inside address.
  */
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
-import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { AddressAliases } from '../net/address-aliases.ts';
 
 /** TS 35.208 test set 1: the demo subscriber, also in examples/subscribers.json. */
@@ -31,43 +40,104 @@ export const DEMO_HA_IDENTITY = 'ha.dsmip.test';
 const PKI_DIR = fileURLToPath(new URL('../../../examples/demo-pki/', import.meta.url));
 const SUBSCRIBER_FILE = fileURLToPath(new URL('../../../examples/subscribers.json', import.meta.url));
 
+export type DemoAccess = 'ipv4' | 'ipv6';
+export type DemoNetwork = 'aliases' | 'namespace';
+
+export interface DemoLabOptions {
+  readonly nat: boolean;
+  /** Default ipv4; ipv6 needs the namespace (raw IPv6 sockets). */
+  readonly access?: DemoAccess;
+  /** Default aliases. */
+  readonly network?: DemoNetwork;
+}
+
 export interface DemoLab {
   readonly ha4: Ipv4Address;
   readonly ha6: Ipv6Address;
-  /** The UE's care-of address: public without NAT, private behind it. */
-  readonly careOf: Ipv4Address;
+  /** The UE's care-of address: public without NAT, private behind it, IPv6 on IPv6 access. */
+  readonly careOf: IpAddress;
   /** The NAT's public address, as the HA sees the UE. */
   readonly natPublic: Ipv4Address;
-  /** Loopback addresses that carry them. */
-  readonly wire: { readonly ha: Ipv4Address; readonly ue: Ipv4Address; readonly nat: Ipv4Address };
-  readonly ueAliases: AddressAliases;
-  readonly haAliases: AddressAliases;
+  /** The DNS server that answers the HA-APN (TS 24.303 §5.1.2.1.2), of the access family. */
+  readonly dns: IpAddress;
+  /** Addresses the kernel uses: loopback ones behind aliases, the lab's own in a namespace. */
+  readonly wire: {
+    readonly ha: Ipv4Address;
+    readonly ue: IpAddress;
+    /** The relay's listening (inside) address. */
+    readonly nat: Ipv4Address;
+    /** The relay's outside address (the loopback one behind aliases, the public one in a namespace). */
+    readonly natOutside: Ipv4Address;
+    readonly dns: IpAddress;
+  };
+  readonly ueAliases: AddressAliases | undefined;
+  readonly haAliases: AddressAliases | undefined;
+  readonly dnsAliases: AddressAliases | undefined;
+  /** What goes on `lo` in the namespace (none behind aliases). */
+  readonly hostAddresses: readonly IpAddress[];
   readonly nat: boolean;
+  readonly access: DemoAccess;
+  readonly network: DemoNetwork;
 }
 
-/** A lab in a fresh 127.x.y.0/24 (x, y random, so two demos at once do not collide on port 4191). */
-export function demoLab(nat: boolean, random: () => number = Math.random): DemoLab {
+const HA4 = Ipv4Address.parse('192.0.2.1');
+const HA6 = Ipv6Address.parse('2001:db8:1::1');
+const NAT_PUBLIC = Ipv4Address.parse('198.51.100.1');
+
+/** The UE's care-of address and its DNS server for an access (behind the NAT: private addresses). */
+function accessAddresses(nat: boolean, access: DemoAccess): { careOf: IpAddress; dns: IpAddress } {
+  if (access === 'ipv6')
+    return { careOf: Ipv6Address.parse('2001:db8:2::100'), dns: Ipv6Address.parse('2001:db8:2::53') };
+  return nat
+    ? { careOf: Ipv4Address.parse('10.0.0.2'), dns: Ipv4Address.parse('10.0.0.53') }
+    : { careOf: Ipv4Address.parse('192.0.2.100'), dns: Ipv4Address.parse('203.0.113.53') };
+}
+
+/**
+ * The lab. Behind aliases (IPv4 access only) in a fresh 127.x.y.0/24 (x, y random, so two demos at once do not
+ * collide on port 4191); in a namespace on the lab addresses themselves (127.0.0.3 carries the NAT's inside).
+ */
+export function demoLab(o: DemoLabOptions, random: () => number = Math.random): DemoLab {
+  const access = o.access ?? 'ipv4';
+  const network = o.network ?? 'aliases';
+  const nat = o.nat;
+  if (access === 'ipv6' && (nat || network === 'aliases')) {
+    throw new RangeError('the IPv6 access lab runs in a namespace, without the (IPv4) NAT');
+  }
+  const { careOf, dns } = accessAddresses(nat, access);
+  const common = { ha4: HA4, ha6: HA6, careOf, natPublic: NAT_PUBLIC, dns, nat, access, network };
+  if (network === 'namespace') {
+    const relay = Ipv4Address.parse('127.0.0.3');
+    return {
+      ...common,
+      wire: { ha: HA4, ue: careOf, nat: relay, natOutside: NAT_PUBLIC, dns },
+      ueAliases: nat ? new AddressAliases([{ address: HA4, via: relay }]) : undefined,
+      haAliases: undefined,
+      dnsAliases: undefined,
+      hostAddresses: [HA4, HA6, careOf, dns, ...(nat ? [NAT_PUBLIC] : [])],
+    };
+  }
   const x = 1 + Math.floor(random() * 250);
   const y = 1 + Math.floor(random() * 250);
   const at = (z: number) => Ipv4Address.parse(`127.${x}.${y}.${z}`);
-  const wire = { ha: at(1), ue: at(2), nat: at(3) };
-  const ha4 = Ipv4Address.parse('192.0.2.1');
-  const careOf = Ipv4Address.parse(nat ? '10.0.0.2' : '192.0.2.100');
-  const natPublic = Ipv4Address.parse('198.51.100.1');
+  const wire = { ha: at(1), ue: at(2), nat: at(3), natOutside: at(3), dns: at(4) };
   const ue = { address: careOf, via: wire.ue };
-  const ueAliases = new AddressAliases([ue, { address: ha4, via: nat ? wire.nat : wire.ha }]);
-  const haAliases = new AddressAliases([
-    { address: ha4, via: wire.ha },
-    nat ? { address: natPublic, via: wire.nat } : ue,
-  ]);
-  return { ha4, ha6: Ipv6Address.parse('2001:db8:1::1'), careOf, natPublic, wire, ueAliases, haAliases, nat };
+  const resolver = { address: dns, via: wire.dns };
+  return {
+    ...common,
+    wire,
+    ueAliases: new AddressAliases([ue, resolver, { address: HA4, via: nat ? wire.nat : wire.ha }]),
+    haAliases: new AddressAliases([{ address: HA4, via: wire.ha }, nat ? { address: NAT_PUBLIC, via: wire.nat } : ue]),
+    dnsAliases: new AddressAliases([resolver, ue]),
+    hostAddresses: [],
+  };
 }
 
 /** Whether UDP 500 and 4500 can be bound on `address` (root, or CAP_NET_BIND_SERVICE, and nothing else there). */
-export async function canBindIkePorts(address: Ipv4Address): Promise<boolean> {
+export async function canBindIkePorts(address: IpAddress): Promise<boolean> {
   for (const port of [500, 4500]) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = createSocket('udp4');
+      const s = createSocket(address instanceof Ipv4Address ? 'udp4' : 'udp6');
       s.once('error', () => {
         s.close();
         resolve(false);
@@ -118,7 +188,14 @@ export function ueYaml(lab: DemoLab, dnsEndpoint: string, local: IkePorts, remot
     ports: { local: ${local.ike}, localNatT: ${local.natT}, remote: ${remote.ike}, remoteNatT: ${remote.natT} }
     caCertificate: "${PKI_DIR}ca-ecdsa.pem"
     haIdentity: ${DEMO_HA_IDENTITY}
-  access: { family: ipv4, ipv4: { careOfAddress: ${lab.careOf} } }
+  access: ${accessYaml(lab)}
   logging: { level: silent }
 `;
+}
+
+/** IPv6 access reads raw packets (the BA with RH2) on `lo`, where the namespace puts every address. */
+function accessYaml(lab: DemoLab): string {
+  return lab.careOf instanceof Ipv4Address
+    ? `{ family: ipv4, ipv4: { careOfAddress: ${lab.careOf} } }`
+    : `{ family: ipv6, interface: lo, ipv6: { careOfAddress: "${lab.careOf}" } }`;
 }

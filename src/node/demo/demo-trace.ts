@@ -3,15 +3,28 @@
  * datagram on the wire. Each datagram is reported by its sender and again by its receiver (datagram-trace.ts), so
  * the `sent` reports are taken; the DNS server also reports the queries it receives, because the UE's resolver
  * socket is not traced. ESP hides the BU and the BA on the wire: the nodes report them in the clear just before
- * they are sealed, and the next ESP datagram of that node shows them (RFC 4877 §4.3 transport mode).
+ * they are sealed, and the next ESP datagram of that node shows them (RFC 4877 §4.3 transport mode). The same for
+ * IKE: the UE's engine reports the payloads inside each SK payload it seals or opens, and the message's line on the
+ * ladder is rewritten with them (matched by SPIs, message ID and direction, RFC 7296 §3.1).
+ * Raw IP packets (with raw sockets, in the namespace demo) are taken the same way, from their sender: whole packets
+ * into the capture, one ladder line each, and their framing noted (demo-framing.ts) for the summary.
  */
+import type { MessagePayloadsEvent } from '../../ike/events.ts';
 import type { PacketCapture } from '../../obs/capture-writer.ts';
+import { summarizeIke } from '../../obs/ladder/summarize-ike.ts';
 import { summarizeMobility } from '../../obs/ladder/summarize-mh.ts';
-import { type Party, TraceRecorder } from '../../obs/ladder/trace.ts';
+import { type PacketSummary, summarizePacket } from '../../obs/ladder/summarize-packet.ts';
+import { type Party, type TraceEntry, TraceRecorder } from '../../obs/ladder/trace.ts';
+import { isWireError } from '../../util/errors.ts';
+import { toHex } from '../../util/hex.ts';
 import type { IpAddress } from '../../util/ip-address.ts';
+import type { IkeHeader } from '../../wire/ike/header.ts';
+import { decodeIkeMessage, type IkeMessage } from '../../wire/ike/message.ts';
 import type { HomeAgentNodeEvent } from '../ha/ha-events.ts';
 import { type DatagramTraceEvent, datagramRecordOf, summarizeDatagram } from '../net/datagram-trace.ts';
+import type { RawPacketTrace } from '../net/raw-transport.ts';
 import type { UeNodeEvent } from '../ue/ue-events.ts';
+import { type Framing, type FramingText, framingOf, framingText } from './demo-framing.ts';
 import type { DemoLab } from './demo-lab.ts';
 
 interface Pending {
@@ -28,6 +41,32 @@ interface InFlight {
 
 const endpoint = (a: IpAddress, port: number) => `${a}:${port}`;
 
+/** One IKE message on the wire: SPIs, message ID and direction (RFC 7296 §3.1). */
+function ikeKey(h: IkeHeader): string {
+  return `${toHex(h.initiatorSpi)}.${toHex(h.responderSpi)}.${h.messageId}.${h.response ? 'r' : 'q'}`;
+}
+
+/** The IKE message in a datagram of an IKE socket (after the non-ESP marker on NAT-T, RFC 3948 §2.2), if any. */
+function ikeMessageOf(e: DatagramTraceEvent): IkeMessage | undefined {
+  let bytes = e.payload;
+  if (e.label === 'nat-t') {
+    if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0 || bytes[3] !== 0) return undefined;
+    bytes = bytes.subarray(4);
+  } else if (e.label !== 'ike') return undefined;
+  try {
+    return decodeIkeMessage(bytes.slice());
+  } catch (e) {
+    if (isWireError(e)) return undefined;
+    throw e;
+  }
+}
+
+/** A line showing an IKE message whose SK payload is still opaque. */
+interface Sealed {
+  readonly entry: TraceEntry;
+  readonly message: IkeMessage;
+}
+
 export class DemoTrace {
   readonly recorder: TraceRecorder;
   /** Time 0 of the ladder (node clock); `begin` moves it to the start of the attach. */
@@ -37,6 +76,10 @@ export class DemoTrace {
   /** Messages sent towards the NAT, waiting for the relay's forwarded copy (it forwards in order). */
   private readonly toHa: InFlight[] = [];
   private readonly toUe: InFlight[] = [];
+  /** IKE lines waiting for their cleartext, by `ikeKey` (retransmissions share one). */
+  private readonly sealed = new Map<string, Sealed[]>();
+  /** The raw-IP framings seen, in first-seen order. */
+  readonly framings = new Set<Framing>();
 
   constructor(
     private readonly lab: DemoLab,
@@ -58,8 +101,11 @@ export class DemoTrace {
   onUe(e: UeNodeEvent): void {
     if (e.kind === 'phase') this.recorder.setPhase(e.phase);
     else if (e.kind === 'binding-update') this.pendingBu = summarizeMobility(e.message);
+    else if (e.kind === 'ike' && e.event.kind === 'message-payloads') this.reveal(e.event);
     else if (e.kind === 'datagram' && e.trace.direction === 'sent') {
       this.datagram(e.trace, 'UE', this.lab.nat ? 'NAT' : 'HA', this.takeClear('UE'));
+    } else if (e.kind === 'raw-packet' && e.trace.direction === 'sent') {
+      this.rawPacket(e.trace, 'UE', this.lab.nat ? 'NAT' : 'HA');
     }
   }
 
@@ -67,6 +113,8 @@ export class DemoTrace {
     if (e.kind === 'binding-ack') this.pendingBa = summarizeMobility(e.message);
     else if (e.kind === 'datagram' && e.trace.direction === 'sent') {
       this.datagram(e.trace, 'HA', this.lab.nat ? 'NAT' : 'UE', this.takeClear('HA'));
+    } else if (e.kind === 'raw-packet' && e.trace.direction === 'sent') {
+      this.rawPacket(e.trace, 'HA', this.lab.nat ? 'NAT' : 'UE');
     }
   }
 
@@ -107,25 +155,74 @@ export class DemoTrace {
     return sender === 'UE' ? this.pendingBu : this.pendingBa;
   }
 
+  /**
+   * The sealed BU/BA of `from` shown in the clear on the line of its ESP packet, the ESP header after it, and the
+   * raw framing around it (`framing`: HAO, RH2, protocol 41) with its detail line.
+   */
+  private withClear(s: PacketSummary, from: Party, clear: Pending, framing?: FramingText): PacketSummary {
+    if (from === 'UE') this.pendingBu = undefined;
+    else this.pendingBa = undefined;
+    const esp = s.summary.replace(/ \(.*\)$/, '');
+    return {
+      protocol: 'MH',
+      summary: `${clear.summary} [in ${esp}${framing ? `, ${framing.tag}` : ''}]`,
+      details: [...s.details, ...(framing?.detail ? [framing.detail] : []), ...clear.details],
+    };
+  }
+
+  /** A whole packet a node sent on a raw socket: protocol 41/4 over IPv4, ESP/41/4 over IPv6. */
+  private rawPacket(t: RawPacketTrace, from: 'UE' | 'HA', to: Party): void {
+    this.capture.writePacket(t.packet);
+    const s = summarizePacket(t.packet);
+    const clear = s.protocol === 'ESP' ? this.takeClear(from) : undefined;
+    const framing = framingOf(t.packet, clear !== undefined);
+    if (framing !== undefined) this.framings.add(framing);
+    const shown = clear ? this.withClear(s, from, clear, framing && framingText(t.packet, framing)) : s;
+    this.recorder.add({
+      tMs: t.atMs - this.startMs,
+      from,
+      to,
+      protocol: shown.protocol,
+      summary: shown.summary,
+      details: shown.details,
+      bytes: t.packet.length,
+    });
+  }
+
   private datagram(e: DatagramTraceEvent, from: Party, to: Party, clear: Pending | undefined): void {
     this.capture.writeDatagram(datagramRecordOf(e));
     const s = summarizeDatagram(e);
-    let protocol = s.protocol;
-    let summary = s.summary;
-    let details = s.details;
-    if (clear && s.protocol === 'ESP' && e.label === 'dsmip') {
-      // The sealed BU/BA: its fields in the clear, the ESP header after them.
-      protocol = 'MH';
-      summary = `${clear.summary} [in ${s.summary.replace(/ \(.*\)$/, '')}]`;
-      details = [...s.details, ...clear.details];
-      if (from === 'UE') this.pendingBu = undefined;
-      else this.pendingBa = undefined;
-    }
+    const shown = clear && s.protocol === 'ESP' && e.label === 'dsmip' ? this.withClear(s, from, clear) : s;
+    const { protocol, summary, details } = shown;
     if (to === 'NAT') {
       const queue = from === 'UE' ? this.toHa : this.toUe;
       const before = from === 'UE' ? endpoint(e.local, e.localPort) : endpoint(e.remote, e.remotePort);
       queue.push({ protocol, summary, endpoint: before });
     }
-    this.recorder.add({ tMs: e.atMs - this.startMs, from, to, protocol, summary, details, bytes: e.payload.length });
+    const entry = this.recorder.add({
+      tMs: e.atMs - this.startMs,
+      from,
+      to,
+      protocol,
+      summary,
+      details,
+      bytes: e.payload.length,
+    });
+    const ike = s.protocol === 'IKE' ? ikeMessageOf(e) : undefined;
+    if (ike?.payloads.some((p) => p.kind === 'sk')) {
+      const key = ikeKey(ike.header);
+      this.sealed.set(key, [...(this.sealed.get(key) ?? []), { entry, message: ike }]);
+    }
+  }
+
+  /** Rewrites the lines of one protected IKE message with the payloads the engine sealed or opened. */
+  private reveal(e: MessagePayloadsEvent): void {
+    const key = ikeKey(e.header);
+    for (const { entry, message } of this.sealed.get(key) ?? []) {
+      const clear = summarizeIke(message, e.payloads);
+      const route = entry.details?.[0];
+      this.recorder.revise(entry, { summary: clear.summary, details: [...(route ? [route] : []), ...clear.details] });
+    }
+    this.sealed.delete(key);
   }
 }

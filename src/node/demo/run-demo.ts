@@ -1,8 +1,9 @@
 /**
  * `dsmip demo`: a DNS server answering the HA-APN, an HA with the embedded AAA (TS 35.208 set 1 subscriber) and
- * embedded DHCP servers, optionally an in-process NAT, and a UE, all on loopback over real UDP sockets. The UE
- * attaches (discovery, IKEv2 with EAP-AKA, home prefix and DNS servers, BU/BA child SA, home link detection, BU
- * with an IPv4 HoA request, DHCPv6 and DHCPv4 through the tunnel), then deregisters; every datagram goes into the
+ * embedded DHCP servers, optionally an in-process NAT, and a UE, over real sockets: on loopback aliases, or (as
+ * root) in a private network namespace with raw IP sockets (demo-lab.ts, demo-namespace.ts). The UE attaches
+ * (discovery, IKEv2 with EAP-AKA, home prefix and DNS servers, BU/BA child SA, home link detection, BU with an IPv4
+ * HoA request, DHCPv6 and DHCPv4 through the tunnel), then deregisters; every datagram and raw packet goes into the
  * ladder trace and, when asked, a pcap with a Wireshark key log.
  */
 import { loadHaConfig, loadUeConfig } from '../../config/load.ts';
@@ -14,11 +15,10 @@ import type { AttachSummary } from '../../obs/ladder/render-summary.ts';
 import { type PhaseTiming, phaseTimings, type TraceEntry } from '../../obs/ladder/trace.ts';
 import { silentLogger } from '../../obs/log.ts';
 import { fromHex } from '../../util/hex.ts';
-import { Ipv4Address } from '../../util/ip-address.ts';
 import { DnsServer } from '../dns/server.ts';
 import { HomeAgent } from '../ha/home-agent.ts';
 import { monotonicNowMs } from '../net/clock.ts';
-import { probeRawSockets } from '../net/raw-sockets.ts';
+import { probeRawSockets, type RawSocketSupport, rawSocketsNotUsed } from '../net/raw-sockets.ts';
 import { UdpNatRelay } from '../net/udp-nat-relay.ts';
 import type { AttachResult } from '../ue/ue-types.ts';
 import { UserEquipment } from '../ue/user-equipment.ts';
@@ -27,11 +27,14 @@ import {
   DEMO_HA_APN,
   DEMO_SUBSCRIBER,
   type DemoLab,
+  type DemoNetwork,
   demoLab,
   haYaml,
   type IkePorts,
   ueYaml,
 } from './demo-lab.ts';
+import { configureNamespaceLoopback, DEMO_NAMESPACE_ENV } from './demo-namespace.ts';
+import { demoNotes } from './demo-notes.ts';
 import { demoSummary } from './demo-summary.ts';
 import { DemoTrace } from './demo-trace.ts';
 
@@ -41,6 +44,13 @@ export interface DemoOptions {
   readonly access?: 'ipv4' | 'ipv6';
   readonly nat?: boolean;
   readonly atHome?: boolean;
+  /**
+   * `namespace`: this process runs in a private network namespace of its own (demo-namespace.ts started it there):
+   * the lab's addresses go on `lo` and raw sockets are used. Default `aliases` (loopback aliases, UDP only).
+   */
+  readonly network?: DemoNetwork;
+  /** Why the demo runs on aliases (for the message when IPv6 access cannot run); default the raw-socket probe's. */
+  readonly aliasesReason?: string;
 }
 
 export interface DemoResult {
@@ -52,6 +62,9 @@ export interface DemoResult {
   /** The HA's IKE and NAT-T ports (500/4500 when they could be bound, else ports the kernel picked). */
   readonly ikePorts: IkePorts;
   readonly deregistered: boolean;
+  readonly network: DemoNetwork;
+  /** The raw-IP framings seen on the wire (e.g. `BA in IPv4 protocol 41`, `IPv6-in-IPv4`), in first-seen order. */
+  readonly framings: readonly string[];
 }
 
 /** The demo cannot run as asked here (IPv6 access without raw sockets); nothing was started. */
@@ -81,11 +94,13 @@ function demoSubscribers(): InMemorySubscriberStore {
   ]);
 }
 
-function ipv6AccessUnavailable(): string {
+function ipv6AccessUnavailable(reason: string | undefined): string {
   const raw = probeRawSockets();
+  const why =
+    reason ?? (raw.available ? 'the demo runs on loopback address aliases, which raw packets cannot use' : raw.detail);
   return (
     'IPv6 access needs raw IPv6 sockets (a BU with the Home Address option and a BA with a type 2 routing header, ' +
-    `RFC 6275 §6.3–§6.4; ESP and MH as IP protocols 50 and 135): ${raw.detail}. Run the demo with --access ipv4.`
+    `RFC 6275 §6.3–§6.4; ESP and MH as IP protocols 50 and 135): ${why}. Run the demo with --access ipv4.`
   );
 }
 
@@ -104,8 +119,20 @@ function detachTimeOf(entries: readonly TraceEntry[]): number | undefined {
 }
 
 export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
-  if (o.access === 'ipv6') throw new DemoUnavailableError(ipv6AccessUnavailable());
-  const lab = demoLab(o.nat === true);
+  const network = o.network ?? 'aliases';
+  if (o.access === 'ipv6' && network !== 'namespace') {
+    throw new DemoUnavailableError(ipv6AccessUnavailable(o.aliasesReason));
+  }
+  const lab = demoLab({ nat: o.nat === true, access: o.access ?? 'ipv4', network });
+  // Behind aliases the UE's F = 1 note names why the demo runs there (no privilege, --no-namespace, no unshare).
+  let raw: RawSocketSupport | undefined = o.aliasesReason ? rawSocketsNotUsed(o.aliasesReason) : undefined;
+  if (network === 'namespace') {
+    // Only in the namespace demo-namespace.ts made: these addresses must never land on the host's own `lo`.
+    if (process.env[DEMO_NAMESPACE_ENV] !== 'inside') throw new Error('network: namespace needs the demo namespace');
+    configureNamespaceLoopback(lab.hostAddresses);
+    // The UE keeps one alias behind the NAT (demo-lab.ts) and would give up raw sockets for it; its CoA is real.
+    raw = probeRawSockets();
+  }
   const columns = lab.nat ? ['UE', 'NAT', 'DNS', 'HA'] : ['UE', 'DNS', 'HA'];
   const capture = o.pcap ? CaptureWriter.open(o.pcap, { flushIntervalMs: 0 }) : undefined;
   const keyLog = o.keylogDir ? new KeyLogWriter(o.keylogDir) : undefined;
@@ -116,7 +143,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   try {
     const ha = await HomeAgent.start(loadHaConfig({ text: haYaml(lab), name: 'demo ha.yaml' }), {
       logger: silentLogger(),
-      aliases: lab.haAliases,
+      ...(lab.haAliases ? { aliases: lab.haAliases } : {}),
       subscriberStore: demoSubscribers(),
       metricsServer: false,
       processMetrics: false,
@@ -130,7 +157,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       closers.unshift(() => nat.close());
     }
     const dns = await DnsServer.start({
-      address: Ipv4Address.parse('127.0.0.1'),
+      address: lab.dns,
+      ...(lab.dnsAliases ? { aliases: lab.dnsAliases } : {}),
       port: 0,
       records: [
         { name: DEMO_HA_APN, address: lab.ha6, ttlSec: 300 },
@@ -142,7 +170,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     const ueConfig = loadUeConfig({ text: ueYaml(lab, dns.endpoint, ports, haPorts), name: 'demo ue.yaml' });
     const ue = await UserEquipment.start(ueConfig, {
       logger: silentLogger(),
-      aliases: lab.ueAliases,
+      ...(lab.ueAliases ? { aliases: lab.ueAliases } : {}),
+      ...(raw ? { rawSupport: raw } : {}),
       ...(keyLog ? { keyLog } : {}),
       dhcpv6FirstDelayMaxMs: 0,
       ...(o.atHome ? { atHome: true } : {}),
@@ -162,6 +191,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     const notes = [
       ...(attach.atHome ? [AT_HOME_NOTE] : []),
       ...(attach.forceUdpReason && !attach.atHome ? [`F = 1: ${attach.forceUdpReason}`] : []),
+      ...demoNotes(lab, attach, trace.framings),
       ...(standard ? [] : [ikePortNote(haPorts)]),
     ];
     return {
@@ -171,6 +201,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       attach,
       ikePorts: haPorts,
       deregistered: ha.bindingCount === 0,
+      network,
+      framings: [...trace.framings],
     };
   } finally {
     for (const close of closers) await close();
@@ -187,7 +219,7 @@ function ikePortNote(p: IkePorts): string {
 async function openNat(lab: DemoLab, haPorts: IkePorts, trace: DemoTrace): Promise<UdpNatRelay> {
   return UdpNatRelay.open({
     insideAddress: lab.wire.nat,
-    outsideAddress: lab.wire.nat,
+    outsideAddress: lab.wire.natOutside,
     forwards: [haPorts.ike, haPorts.natT, 4191].map((port) => ({ port, to: { address: lab.wire.ha, port } })),
     onTrace: (e) => trace.onNat(e),
   });

@@ -72,7 +72,7 @@ export interface HomeAgentDeps {
   /** Opens the core-side TUN device (`tun.enabled`); default the native addon's. Tests pass a fake device. */
   readonly openTun?: TunOpener;
   readonly random?: (n: number) => Uint8Array;
-  /** The one address IKE listens on; default the IPv4 address, else the IPv6 one. */
+  /** Only this address for IKE; default: every configured HA address (IPv4 and IPv6, same ports). */
   readonly ikeAddress?: IpAddress;
   /** IKE and NAT-T ports instead of `config.ports` (0: any free port, e.g. a demo without root). */
   readonly ikePorts?: { readonly ike: number; readonly natT: number };

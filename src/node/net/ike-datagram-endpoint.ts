@@ -5,6 +5,9 @@
  * every IKE and ESP-in-UDP datagram and lab aliases apply (the UDP shell opens node:dgram sockets itself).
  * On the NAT-T port an IKE message follows the 4-byte non-ESP marker, anything else with a non-zero SPI is ESP
  * (RFC 3948 §2.2) and the 1-byte 0xFF is a NAT keepalive (RFC 3948 §2.3).
+ * One engine may listen on several addresses (an HA with an IPv4 and an IPv6 address, for UEs on either access,
+ * TS 24.303 §5.1.2.2): every address gets its own pair of sockets on the same two ports, a received message carries
+ * the address it arrived on as the engine's local address, and a transmit leaves from the pair of its local address.
  */
 import type { IkeEndpoint } from '../../ike/endpoint.ts';
 import type { IkeEvent, IkeTransmit } from '../../ike/events.ts';
@@ -14,6 +17,7 @@ import type { KeyLogWriter } from '../../obs/keylog.ts';
 import type { IpAddress } from '../../util/ip-address.ts';
 import { logKeysOfEvent } from '../ike/key-log-events.ts';
 import type { UdpIkeAddress, UdpPeer } from '../ike/udp-endpoint.ts';
+import { sameAddress } from './address-aliases.ts';
 import { DeadlineTimer, monotonicNowMs } from './clock.ts';
 
 /** Opens the two sockets; a `NodeTransportProvider` is one. */
@@ -32,6 +36,8 @@ export interface IkeMessageSeen {
 export interface IkeDatagramEndpointOptions {
   /** A specific local address: NAT detection hashes the address the engine believes it has (RFC 7296 §2.23). */
   readonly address: IpAddress;
+  /** More addresses to listen on, on the ports `address` got (one engine, one NAT-T port in its config). */
+  readonly moreAddresses?: readonly IpAddress[];
   /** 0 lets the kernel choose; default 500 and 4500. */
   readonly ikePort?: number;
   readonly natTPort?: number;
@@ -55,44 +61,70 @@ function headerOf(bytes: Uint8Array, direction: IkeMessageSeen['direction']): Ik
   return { direction, exchangeType: bytes[18]!, response: (bytes[19]! & FLAG_RESPONSE) !== 0, messageId };
 }
 
+/** The two sockets of one local address. */
+interface Listener {
+  readonly address: IpAddress;
+  readonly ike: DatagramTransport;
+  readonly natT: DatagramTransport;
+}
+
 export class IkeDatagramEndpoint<E extends IkeEndpoint> {
   readonly counters = { natKeepalives: 0, espPackets: 0, espDropped: 0, runts: 0, noSocket: 0, sendErrors: 0 };
+  /** Every address listened on, `local` first. */
+  readonly locals: readonly UdpIkeAddress[];
   private readonly now: () => number;
   private readonly timer: DeadlineTimer;
   private closed = false;
 
   private constructor(
     readonly engine: E,
+    /** The first address and the ports bound (every address has the same ports). */
     readonly local: UdpIkeAddress,
-    private readonly ike: DatagramTransport,
-    private readonly natT: DatagramTransport,
+    private readonly listeners: readonly Listener[],
     private readonly options: IkeDatagramEndpointOptions,
   ) {
     this.now = options.now ?? monotonicNowMs;
+    this.locals = listeners.map((l) => ({ address: l.address, ikePort: local.ikePort, natTPort: local.natTPort }));
     this.timer = new DeadlineTimer((now) => {
       this.engine.handleTimeout(now);
       this.service();
     }, this.now);
-    ike.onMessage((d) => this.receive(d, false));
-    natT.onMessage((d) => this.receive(d, true));
+    for (const l of listeners) {
+      l.ike.onMessage((d) => this.receive(d, l.address, false));
+      l.natT.onMessage((d) => this.receive(d, l.address, true));
+    }
   }
 
-  /** Opens both sockets, then builds the engine for the ports actually bound (they go into its config). */
+  /** Opens the sockets, then builds the engine for the ports actually bound (they go into its config). */
   static async open<E extends IkeEndpoint>(
     opener: UdpOpener,
     options: IkeDatagramEndpointOptions,
     createEngine: (local: UdpIkeAddress) => E,
   ): Promise<IkeDatagramEndpoint<E>> {
-    const family = familyOf(options.address);
-    const ike = await opener.openUdp({ family, address: options.address, port: options.ikePort ?? 500, label: 'ike' });
-    let natT: DatagramTransport | undefined;
+    const opened: DatagramTransport[] = [];
+    const bind = async (address: IpAddress, port: number, label: string) => {
+      const t = await opener.openUdp({ family: familyOf(address), address, port, label });
+      opened.push(t);
+      return t;
+    };
     try {
-      natT = await opener.openUdp({ family, address: options.address, port: options.natTPort ?? 4500, label: 'nat-t' });
-      const local = { address: options.address, ikePort: ike.localPort, natTPort: natT.localPort };
-      return new IkeDatagramEndpoint(createEngine(local), local, ike, natT, options);
+      const first: Listener = {
+        address: options.address,
+        ike: await bind(options.address, options.ikePort ?? 500, 'ike'),
+        natT: await bind(options.address, options.natTPort ?? 4500, 'nat-t'),
+      };
+      const local = { address: options.address, ikePort: first.ike.localPort, natTPort: first.natT.localPort };
+      const listeners = [first];
+      for (const address of options.moreAddresses ?? []) {
+        listeners.push({
+          address,
+          ike: await bind(address, local.ikePort, 'ike'),
+          natT: await bind(address, local.natTPort, 'nat-t'),
+        });
+      }
+      return new IkeDatagramEndpoint(createEngine(local), local, listeners, options);
     } catch (e) {
-      ike.close();
-      natT?.close();
+      for (const t of opened) t.close();
       throw e;
     }
   }
@@ -107,7 +139,8 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
 
   /** Sends ESP in UDP from the NAT-T port: no marker, the SPI comes first (RFC 3948 §2.1). */
   sendEsp(esp: Uint8Array, to: UdpPeer): void {
-    this.sendOn(this.natT, esp, to.address, to.port);
+    const l = this.listeners.find((x) => familyOf(x.address) === familyOf(to.address)) ?? this.listeners[0]!;
+    this.sendOn(l.natT, esp, to.address, to.port);
   }
 
   /** Stops the timer and closes both sockets; IKE SAs are forgotten (delete them first to tell the peer). */
@@ -115,11 +148,13 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
     if (this.closed) return;
     this.closed = true;
     this.timer.stop();
-    this.ike.close();
-    this.natT.close();
+    for (const l of this.listeners) {
+      l.ike.close();
+      l.natT.close();
+    }
   }
 
-  private receive(d: InboundDatagram, onNatT: boolean): void {
+  private receive(d: InboundDatagram, localAddr: IpAddress, onNatT: boolean): void {
     if (this.closed) return;
     let bytes = d.payload;
     if (onNatT) {
@@ -142,7 +177,7 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
     const seen = headerOf(bytes, 'received');
     if (seen) this.options.onMessage?.(seen);
     const path = {
-      localAddr: this.local.address,
+      localAddr,
       localPort: d.localPort,
       remoteAddr: d.source,
       remotePort: d.sourcePort,
@@ -160,8 +195,15 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
   }
 
   private transmit(t: IkeTransmit): void {
+    const l = this.listeners.find((x) => sameAddress(x.address, t.localAddr));
     const socket =
-      t.localPort === this.local.ikePort ? this.ike : t.localPort === this.local.natTPort ? this.natT : undefined;
+      l === undefined
+        ? undefined
+        : t.localPort === this.local.ikePort
+          ? l.ike
+          : t.localPort === this.local.natTPort
+            ? l.natT
+            : undefined;
     if (!socket) {
       this.counters.noSocket++;
       return;

@@ -10,13 +10,16 @@
 import { execFileSync } from 'node:child_process';
 import type { Ipv6Address } from '../../util/ip-address.ts';
 
+let guardCount = 0;
+
 export class KernelGuard {
   private constructor(readonly table: string) {}
 
   /** Installs the rules, or returns why it could not (nft missing, no privilege): the node runs on, noisier. */
   static install(addresses: readonly Ipv6Address[]): KernelGuard | string {
     if (addresses.length === 0) return 'no IPv6 address to guard';
-    const table = `dsmip_guard_${process.pid}`;
+    // One table per guard: two nodes in one process (the demo's HA and UE) each remove only their own.
+    const table = `dsmip_guard_${process.pid}_${++guardCount}`;
     try {
       execFileSync('nft', ['-f', '-'], {
         input: kernelGuardRuleset(table, addresses),

@@ -9,9 +9,9 @@ import { RawProtocol } from '../../net/transport.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { buildIpv4Packet, buildIpv6Packet } from '../../wire/ip/build.ts';
 import { IpProtocol } from '../../wire/ip/constants.ts';
+import { kernelGuardRuleset } from './kernel-guard.ts';
 import { nativeAvailability } from './native.ts';
 import { hasRawSocketPrivilege, probeRawSockets } from './raw-sockets.ts';
-import { kernelGuardRuleset } from './kernel-guard.ts';
 import { NodeRawTransport, upperLayerProtocol } from './raw-transport.ts';
 
 const privileged = hasRawSocketPrivilege();
@@ -150,7 +150,7 @@ test('TUN in a namespace: a datagram to a routed address comes out of the device
   }
 });
 
-test('the kernel guard ruleset loads into nftables: HAO and RH2 drops limited to the node's addresses', () => {
+test('the kernel guard ruleset loads into nftables: HAO and RH2 drops limited to the node addresses', () => {
   assert.ok(privileged, 'this test needs root (CI runs as root)');
   const ns = `dsmguard${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);

@@ -6,6 +6,7 @@
  * the tunnel; the binding refresh and IKE liveness keep running until `detach()` deregisters (lifetime 0) and
  * deletes the IKE SA. `changeCareOfAddress()` follows a move (ue-move.ts); `stop()` closes everything silently.
  */
+
 import type { UeConfig } from '../../config/load.ts';
 import type { Dhcpv4Parameters } from '../../dhcp/v4-parameters.ts';
 import type { Dhcpv6Parameters } from '../../dhcp/v6-parameters.ts';
@@ -24,6 +25,7 @@ import { Listeners } from '../net/listeners.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 import type { NodeUdpTransport } from '../net/udp-transport.ts';
+import { checkTunAvailable } from '../tun/tun-open.ts';
 import { type IkeLinkOutcome, openIkeLink, RetiredIkeLinks } from './ike-link.ts';
 import { PhaseClock } from './phase-clock.ts';
 import {
@@ -123,6 +125,8 @@ export class UserEquipment {
       throw new AccessUnavailableError(problem);
     }
     try {
+      // Before any socket or IKE SA: a UE that cannot open its TUN device says why at once (TunUnavailableError).
+      if (config.tun.enabled) checkTunAvailable('ue.tun');
       const careOf = careOfOf(config);
       ue.zSocket = await ue.provider.openUdp({
         family: familyOf(careOf),
