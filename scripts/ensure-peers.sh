@@ -18,13 +18,17 @@ need 'command -v tshark && command -v text2pcap' tshark 'tshark, the Wireshark d
 need '/usr/bin/python3 -c "import scapy"' python3-scapy 'scapy for /usr/bin/python3, the packet-builder oracle'
 need 'command -v ip' iproute2 'ip (iproute2), which builds the network namespaces of the end-to-end lab'
 need 'command -v nft' nftables 'nftables, the port-translating NAT of the end-to-end lab (test/e2e/netns)'
-need 'command -v conntrack' conntrack "conntrack, which reads that NAT's mappings"
+need 'command -v conntrack' conntrack "conntrack, which reads and flushes that NAT's mappings"
+need 'command -v ping' iputils-ping 'ping (iputils), user traffic to and from both home addresses in the lab'
+need 'command -v iperf3' iperf3 'iperf3, a TCP transfer through the tunnel in the lab'
 
 if [ ${#missing_pkgs[@]} -eq 0 ]; then exit 0; fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "ensure-peers: installing ${missing_pkgs[*]}" >&2
   echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections 2>/dev/null || true
+  # The test starts its own iperf3 server in a namespace: no system-wide daemon (`debconf-show iperf3`).
+  echo 'iperf3 iperf3/start_daemon boolean false' | debconf-set-selections 2>/dev/null || true
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null

@@ -29,7 +29,14 @@ export interface UeTimers {
   readonly refreshMargin: string;
 }
 
-export function writeHaConfig(lab: Lab, dir: string): string {
+/** What a test may change in the HA's config; everything else is fixed. */
+export interface HaOptions {
+  /** `ha.tun.linkMtu`: the path MTU the HA assumes towards care-of addresses (its default is 1500). */
+  readonly tunLinkMtu?: number;
+}
+
+export function writeHaConfig(lab: Lab, dir: string, options: HaOptions = {}): string {
+  const linkMtu = options.tunLinkMtu === undefined ? '' : `, linkMtu: ${options.tunLinkMtu}`;
   copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
   const file = join(dir, 'ha.yaml');
   writeFileSync(
@@ -49,7 +56,7 @@ export function writeHaConfig(lab: Lab, dir: string): string {
       mode: embedded
       vendorOptions: [{ enterpriseNumber: 10415, subOptions: [{ code: 2, data: "0a0b" }] }]
   metrics: { address: ${HA_METRICS.address}, port: ${HA_METRICS.port}, status: true }
-  tun: { enabled: true }
+  tun: { enabled: true${linkMtu} }
   logging: { level: info, format: json }
   capture: { keylogDir: "${join(dir, 'ha-keys')}" }
 `,

@@ -13,7 +13,15 @@ import { promisify } from 'node:util';
 import type { Daemon } from '../../peers/dhcp-dns/daemon.ts';
 import { ensureDhcpDnsPeers } from '../../peers/dhcp-dns/install.ts';
 import { type DecodedPacket, plainSummary, summary } from './capture-decode.ts';
-import { HA_METRICS, startLabDns, type UeTimers, ueKeyDir, writeHaConfig, writeUeConfig } from './lab-files.ts';
+import {
+  HA_METRICS,
+  type HaOptions,
+  startLabDns,
+  type UeTimers,
+  ueKeyDir,
+  writeHaConfig,
+  writeUeConfig,
+} from './lab-files.ts';
 import { lineWith, NodeProcess } from './node-process.ts';
 import { type AccessKind, buildLab, type Lab, natConntrack, runIn } from './topology.ts';
 import { startEchoServer } from './user-plane.ts';
@@ -43,7 +51,12 @@ export interface LabRun {
 const liveDirs = new Set<string>();
 let exitHookInstalled = false;
 
-export async function startLabRun(access: AccessKind, tag: string, timers: UeTimers): Promise<LabRun> {
+export async function startLabRun(
+  access: AccessKind,
+  tag: string,
+  timers: UeTimers,
+  haOptions: HaOptions = {},
+): Promise<LabRun> {
   ensureDhcpDnsPeers();
   const lab = buildLab(access, tag); // an exit hook deletes its namespaces if anything below throws
   const dir = mkdtempSync(join(tmpdir(), `dsmip-netns-${tag}-`));
@@ -128,7 +141,7 @@ export async function startLabRun(access: AccessKind, tag: string, timers: UeTim
       name: 'ha',
       netns: lab.ns.ha,
       command: 'ha',
-      configPath: writeHaConfig(lab, dir),
+      configPath: writeHaConfig(lab, dir, haOptions),
       logPath: join(dir, 'ha.log'),
     });
     // The capture starts while the HA loads (the HA sends nothing on its own); both are up before the UE runs.

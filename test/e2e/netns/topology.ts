@@ -221,3 +221,8 @@ export function natMapping(lab: Lab, sourcePort: number): { address: string; por
   }
   return undefined;
 }
+
+/** Empties the NAT's connection tracking table (`conntrack -F`): every mapping is forgotten at once. */
+export function flushNatConntrack(lab: Lab): void {
+  inNs(lab.ns.gw, 'conntrack', '-F');
+}
