@@ -1,5 +1,8 @@
 export * from './build.ts';
 export * from './constants.ts';
+export * from './icmp-error-packets.ts';
+export * from './icmp-errors.ts';
+export * from './icmpv4.ts';
 export * from './icmpv6.ts';
 export * from './ipv4.ts';
 export * from './ipv6.ts';
@@ -9,6 +12,3 @@ export * from './nd-options.ts';
 export * from './router-advertisement.ts';
 export * from './tunnel.ts';
 export * from './udp.ts';
-export * from './icmpv4.ts';
-export * from './icmp-errors.ts';
-export * from './icmp-error-packets.ts';
