@@ -1,13 +1,13 @@
-// User traffic through the HA's user-space path (issue 7 target without ESP: ≥ 1 Gbit/s at 1400-byte packets and
-// ≥ 100,000 packets/s at 100-byte packets on one core), src/node/tun, with 10,000 bindings in the table and the
-// sockets replaced by sinks (the kernel's share of the work is not timed):
+// The JS share of the HA's user-space path (src/node/tun), with 10,000 bindings in the table and the sockets and the
+// device replaced by sinks: no kernel, no system calls. The real path (sockets, TUN, two processes on two cores) is
+// tun-netns.ts; these figures show how much of it the forwarding code itself takes.
 //
-// tun-ha-downlink-udp-{1400,100}: a device packet for a bound HoA → table lookup by destination → size check → the
-//   UDP socket's send (NAT binding: the socket adds UDP/IPv4, RFC 5555 §4.1).
-// tun-ha-downlink-ipv4-1400: the same for a binding without NAT: the IPv4 outer header framed here (protocol 41).
-// tun-ha-uplink-{1400,100}: a reverse-tunnelled packet → the core's acceptFromUe (inner source ↔ binding ↔ tunnel)
-//   → the DHCP filter → the device's write, as src/node/ha/ha-data-plane.ts runs it.
-// Gbit/s = packets/s × 1400 × 8 / 10^9 (e.g. 90,000 packets/s is 1.0 Gbit/s).
+// tun-forward-js-only-downlink-udp-{1400,100}: a device packet for a bound HoA → table lookup by destination →
+//   size check → the UDP socket's send (NAT binding: the socket adds UDP/IPv4, RFC 5555 §4.1).
+// tun-forward-js-only-downlink-ipv4-1400: the same for a binding without NAT: the IPv4 outer header framed here
+//   (protocol 41).
+// tun-forward-js-only-uplink-{1400,100}: a reverse-tunnelled packet → the core's acceptFromUe (inner source ↔
+//   binding ↔ tunnel) → the DHCP filter → the device's write, as src/node/ha/ha-data-plane.ts runs it.
 
 import { HomeAgentCore } from '../../src/mip/home-agent.ts';
 import { homeAgentPolicy } from '../../src/mip/policy.ts';
@@ -179,9 +179,9 @@ function uplink(name: string, size: number): Bench {
 }
 
 export const benches: Bench[] = [
-  downlink('tun-ha-downlink-udp-1400', true, 1400),
-  downlink('tun-ha-downlink-udp-100', true, 100),
-  downlink('tun-ha-downlink-ipv4-1400', false, 1400),
-  uplink('tun-ha-uplink-1400', 1400),
-  uplink('tun-ha-uplink-100', 100),
+  downlink('tun-forward-js-only-downlink-udp-1400', true, 1400),
+  downlink('tun-forward-js-only-downlink-udp-100', true, 100),
+  downlink('tun-forward-js-only-downlink-ipv4-1400', false, 1400),
+  uplink('tun-forward-js-only-uplink-1400', 1400),
+  uplink('tun-forward-js-only-uplink-100', 100),
 ];

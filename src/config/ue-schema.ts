@@ -152,6 +152,11 @@ const ikeSchema = z.strictObject({
   requestIpv6Address: bool.prefault('false'),
   /** Move to UDP 4500 even without a NAT (RFC 5555 §5 allows it). */
   alwaysUseNatT: bool.prefault('false'),
+  /**
+   * Once registered from an IPv4 care-of address, negotiate the data Child SA of RFC 5555 §5.2.2 (ESP tunnel mode,
+   * TSi = the home addresses, TSr = all but the HA) and send user traffic through it.
+   */
+  protectData: bool.prefault('false'),
 });
 
 const accessSchema = z

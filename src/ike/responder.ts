@@ -35,7 +35,15 @@ import { ChildCreateResponder } from './tasks/child-create-responder.ts';
 import { IkeAuthResponder, type ResponderCredentials } from './tasks/ike-auth-responder.ts';
 import { ConfigResponder, type HomePrefixPool } from './tasks/ike-config.ts';
 import { IkeInitResponder } from './tasks/ike-init-responder.ts';
-import { ANY_IPV6_SELECTOR, narrowSelectors, prefixSelector } from './traffic-selectors.ts';
+import { ANY_IPV6_SELECTOR, addressSelector, narrowSelectors, prefixSelector } from './traffic-selectors.ts';
+
+/** The Home Addresses the Child SAs of `sa` are keyed to (the BU/BA SAs, RFC 4877 §7.3). */
+function homeAddressesOfSa(sa: IkeSa): Ipv6Address[] {
+  const out: Ipv6Address[] = [];
+  for (const c of sa.children.values())
+    if (c.homeAddress && !out.some((a) => a.equals(c.homeAddress!))) out.push(c.homeAddress);
+  return out;
+}
 
 export interface ResponderConfig {
   readonly random: (n: number) => Uint8Array;
@@ -54,6 +62,18 @@ export interface ResponderConfig {
   readonly requireConfigPayload?: boolean;
   /** What the HA side of a Child SA may cover (TSr policy); default every IPv6 address. */
   readonly localSelectors?: readonly TrafficSelector[];
+  /**
+   * TSr policy of tunnel-mode Child SAs made with CREATE_CHILD_SA, i.e. the data SA of RFC 5555 §5.2.2, whose HA SPD
+   * rule is "local_address != home_agent"; default `localSelectors`. Transport mode (the BU/BA SA) and the IKE_AUTH
+   * Child SA keep `localSelectors`.
+   */
+  readonly tunnelLocalSelectors?: readonly TrafficSelector[];
+  /**
+   * The IPv4 home addresses bound with these IPv6 Home Addresses (RFC 5555 §5: the HA stores which IPv4 HoA goes with
+   * which IPv6 HoA). A tunnel-mode Child SA may name them in TSi beside the home prefix (RFC 5555 §5.2.2:
+   * "home_address is the MN's registered IPv6 or IPv4 home address"). Default: none.
+   */
+  readonly ipv4HomeAddressesOf?: (homeAddresses: readonly Ipv6Address[]) => readonly Ipv4Address[];
   readonly allowTransportMode?: boolean;
   /** Half-open SAs at which cookies become mandatory (0 = always), and the secret they are made with. */
   readonly cookies: { readonly threshold: number; readonly secret: CookieSecret };
@@ -108,19 +128,26 @@ export class IkeResponder extends IkeEndpoint {
     }
     this.cookieSecrets = [config.cookies.secret];
     const localSelectors = config.localSelectors ?? [ANY_IPV6_SELECTOR];
+    const tunnelLocalSelectors = config.tunnelLocalSelectors ?? localSelectors;
     const allowTransport = config.allowTransportMode ?? true;
     this.childPolicy = {
       espProposals: config.espProposals ?? DEFAULT_ESP_PROPOSALS,
       grant: (sa, request, rekeyOf): ChildGrant => {
         const p = sa.session.homePrefix;
         if (!p) return { ok: false, notifyType: NotifyType.TS_UNACCEPTABLE, reason: 'no-home-prefix' };
-        // The UE side must lie inside the prefix given to this IKE SA (RFC 4877 §7.3; TS 24.303 §5.1.3.1).
-        const tsi = narrowSelectors(request.tsi, [prefixSelector(p.prefix, p.prefixLength)]);
-        const tsr = narrowSelectors(request.tsr, localSelectors);
-        if (tsi.length === 0 || tsr.length === 0)
-          return { ok: false, notifyType: NotifyType.TS_UNACCEPTABLE, reason: 'outside-prefix' };
         const mode: ChildMode =
           (rekeyOf ? rekeyOf.mode === 'transport' : request.transport) && allowTransport ? 'transport' : 'tunnel';
+        // The UE side must lie inside the prefix given to this IKE SA (RFC 4877 §7.3; TS 24.303 §5.1.3.1), or be an
+        // IPv4 HoA bound with one of its Home Addresses (tunnel mode, RFC 5555 §5.2.2).
+        const dataSa = mode === 'tunnel' && request.exchangeType === ExchangeType.CREATE_CHILD_SA;
+        const uePolicy = [prefixSelector(p.prefix, p.prefixLength)];
+        if (dataSa && config.ipv4HomeAddressesOf) {
+          for (const a of config.ipv4HomeAddressesOf(homeAddressesOfSa(sa))) uePolicy.push(addressSelector(a));
+        }
+        const tsi = narrowSelectors(request.tsi, uePolicy);
+        const tsr = narrowSelectors(request.tsr, dataSa ? tunnelLocalSelectors : localSelectors);
+        if (tsi.length === 0 || tsr.length === 0)
+          return { ok: false, notifyType: NotifyType.TS_UNACCEPTABLE, reason: 'outside-prefix' };
         return { ok: true, tsi, tsr, mode, homeAddress: rekeyOf?.homeAddress ?? homeAddressOf(tsi) };
       },
     };

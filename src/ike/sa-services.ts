@@ -32,7 +32,13 @@ export interface ChildPolicy {
    */
   grant(
     sa: IkeSa,
-    request: { tsi: readonly TrafficSelector[]; tsr: readonly TrafficSelector[]; transport: boolean },
+    request: {
+      tsi: readonly TrafficSelector[];
+      tsr: readonly TrafficSelector[];
+      transport: boolean;
+      /** IKE_AUTH or CREATE_CHILD_SA: the exchange the request came in. */
+      exchangeType?: number;
+    },
     rekeyOf: ChildSa | undefined,
   ): ChildGrant;
 }

@@ -15,6 +15,7 @@ import {
   prefixSelector,
   rangeSelector,
   selectorContains,
+  selectorsExcluding,
   singleAddress,
 } from './traffic-selectors.ts';
 
@@ -89,4 +90,43 @@ test('IPv4 ranges intersect too', () => {
   const one = addressSelector(Ipv4Address.parse('10.0.0.7'), 6, 80, 80);
   assert.deepEqual(intersectSelector(net, one), one);
   assert.equal(singleAddress(net), undefined);
+});
+
+test('selectorsExcluding (RFC 5555 §5.2.2 "remote_address != home_agent"): two ranges around the address', () => {
+  const text = (l: TrafficSelector[]) =>
+    l.map((s) => (s.kind === 'unknown' ? '?' : `${s.startAddress}-${s.endAddress}/${s.ipProtocol}`));
+  assert.deepEqual(text(selectorsExcluding(v6('2001:db8:1::1'))), [
+    '::-2001:db8:1::/0',
+    '2001:db8:1::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/0',
+  ]);
+  // Borrow and carry across bytes; the ends of the space leave one range.
+  assert.deepEqual(text(selectorsExcluding(Ipv4Address.parse('192.0.3.0'))), [
+    '0.0.0.0-192.0.2.255/0',
+    '192.0.3.1-255.255.255.255/0',
+  ]);
+  assert.deepEqual(text(selectorsExcluding(Ipv4Address.parse('0.0.0.0'))), ['0.0.0.1-255.255.255.255/0']);
+  assert.deepEqual(text(selectorsExcluding(Ipv4Address.parse('255.255.255.255'))), ['0.0.0.0-255.255.255.254/0']);
+});
+
+test('selectorsExcluding covers every address but the excluded one', () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 4, maxLength: 4 }),
+      fc.uint8Array({ minLength: 4, maxLength: 4 }),
+      (x, y) => {
+        const excluded = Ipv4Address.fromBytes(x);
+        const probe = addressSelector(Ipv4Address.fromBytes(y));
+        const covered = selectorsExcluding(excluded).some((s) => selectorContains(s, probe));
+        assert.equal(covered, excluded.toNumber() !== Ipv4Address.fromBytes(y).toNumber());
+      },
+    ),
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (x) => {
+      const excluded = Ipv6Address.fromBytes(x);
+      const ranges = selectorsExcluding(excluded);
+      assert.ok(!ranges.some((s) => selectorContains(s, addressSelector(excluded))));
+      assert.equal(ranges.length, x.every((b) => b === 0) || x.every((b) => b === 0xff) ? 1 : 2);
+    }),
+  );
 });

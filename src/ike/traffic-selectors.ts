@@ -48,6 +48,41 @@ export const ANY_IPV6_SELECTOR: TrafficSelector = rangeSelector(
 /** Every IPv4 address, protocol and port (0.0.0.0/0). */
 export const ANY_IPV4_SELECTOR: TrafficSelector = rangeSelector(Ipv4Address.ANY, Ipv4Address.fromNumber(0xffffffff));
 
+/** The address `delta` away from `bytes` (a copy), or undefined past either end of the address space. */
+function stepAddress(bytes: Uint8Array, delta: 1 | -1): Uint8Array | undefined {
+  const out = bytes.slice();
+  const wrap = delta === 1 ? 0xff : 0;
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] !== wrap) {
+      out[i] = out[i]! + delta;
+      return out;
+    }
+    out[i] = wrap ^ 0xff; // carry or borrow into the next byte up
+  }
+  return undefined;
+}
+
+function addressOfBytes(b: Uint8Array): IpAddress {
+  return b.length === 4 ? Ipv4Address.fromBytes(b) : Ipv6Address.fromBytes(b);
+}
+
+/**
+ * Every address of `a`'s family except `a`, any protocol and port, as one or two ranges: IKEv2 selectors are ranges
+ * (RFC 7296 §3.13.1) and cannot say "not", so RFC 5555 §5.2.2's data SA rule "remote_address != home_agent" becomes
+ * [first, a - 1] and [a + 1, last].
+ */
+export function selectorsExcluding(a: IpAddress): TrafficSelector[] {
+  const n = a.bytes.length;
+  const first = addressOfBytes(new Uint8Array(n));
+  const last = addressOfBytes(new Uint8Array(n).fill(0xff));
+  const below = stepAddress(a.bytes, -1);
+  const above = stepAddress(a.bytes, 1);
+  const out: TrafficSelector[] = [];
+  if (below) out.push(rangeSelector(first, addressOfBytes(below)));
+  if (above) out.push(rangeSelector(addressOfBytes(above), last));
+  return out;
+}
+
 /** The address range of an IPv6 prefix. */
 export function prefixSelector(prefix: Ipv6Address, prefixLength: number, ipProtocol = 0): TrafficSelector {
   const start = new Uint8Array(16);

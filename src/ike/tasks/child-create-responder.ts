@@ -85,7 +85,7 @@ export class ChildCreateResponder implements PassiveTask {
     if (!offer) return 'done';
     if (this.refusal !== undefined) return this.refuse(sa, out, this.refusal);
     const s = sa.services;
-    const grant = s.childPolicy.grant(sa, offer, offer.rekeyOf);
+    const grant = s.childPolicy.grant(sa, { ...offer, exchangeType: this.exchangeType }, offer.rekeyOf);
     if (!grant.ok) return this.refuse(sa, out, grant.notifyType);
     const creating = this.exchangeType === ExchangeType.CREATE_CHILD_SA;
     if (creating && (!offer.ni || !validNonce(offer.ni))) return this.refuse(sa, out, NotifyType.INVALID_SYNTAX);

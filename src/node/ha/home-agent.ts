@@ -2,8 +2,8 @@
  * The runnable Home Agent (TS 24.303 §5.1.3): the IKEv2 responder with EAP-AKA and the embedded AAA (§5.1.3.1),
  * the BU/BA Child SAs in the SAD, the BU/BA pipeline on UDP 4191 (§5.1.3.2, RFC 5555 §4.1), the tunnel data plane
  * with the DHCP service for UEs (§5.1.1), user traffic through the core-side TUN device when `tun.enabled`
- * (src/node/tun/ha-tun.ts), metrics, logs, key log and capture — on real sockets, all bound to the HA's specific
- * addresses. `stop()` closes every socket, timer, device and server it opened.
+ * (src/node/tun/ha-tun.ts; ha-data-sas.ts on data SAs), metrics, logs, key log and capture — on real sockets, all
+ * bound to the HA's specific addresses. `stop()` closes every socket, timer, device and server it opened.
  */
 import type { HaConfig } from '../../config/load.ts';
 import { HaDhcpService } from '../../dhcp/ha-service.ts';
@@ -30,6 +30,7 @@ import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
+import { HaDataSas } from '../tun/ha-data-sas.ts';
 import { HaTun } from '../tun/ha-tun.ts';
 import { BaSender } from './ba-sender.ts';
 import { BindingTable, type LiveBinding } from './binding-table.ts';
@@ -60,6 +61,8 @@ export class HomeAgent {
   private raw: HaRawTunnels | undefined;
   /** The core-side TUN device and its forwarder (`tun.enabled`). */
   private tun: HaTun | undefined;
+  /** User traffic in ESP tunnel mode on the UEs' data SAs (RFC 5555 §5.2.2). */
+  private readonly dataSas: HaDataSas;
   private relay: DhcpRelaySockets | undefined;
   private metricsHttp: MetricsServer | undefined;
   private ownedCapture: CaptureWriter | undefined;
@@ -134,6 +137,12 @@ export class HomeAgent {
       this.pipeline.handleTimeout(now);
       this.serviceSignalling();
     });
+    this.dataSas = HaDataSas.forNode({
+      random: deps.random ?? osRandom,
+      mtus: { linkMtu: config.tun.linkMtu, deviceMtu: config.tun.mtu },
+      ike: () => this.ike,
+      device: () => this.tun,
+    });
     this.dataPlane = new HaDataPlane({
       core: this.core,
       dhcp: new HaDhcpService(haDhcpServiceConfigOf(config)),
@@ -207,6 +216,7 @@ export class HomeAgent {
       core: this.core.counters,
       dataPlane: this.dataPlane.counters,
       ...(this.tun ? { tun: this.tun.status() } : {}),
+      dataSas: this.dataSas.status(),
     };
   }
 
@@ -249,11 +259,19 @@ export class HomeAgent {
         moreAddresses: this.moreIkeAddresses(),
         ikePort: this.deps.ikePorts?.ike ?? c.ports.ike,
         natTPort: this.deps.ikePorts?.natT ?? c.ports.natT,
-        onEvent: (e) => ikeEvents.handle(e),
+        onEvent: (e) => {
+          ikeEvents.handle(e);
+          this.dataSas.handleIkeEvent(e);
+        },
+        onEsp: (esp) => this.dataSas.fromUdp(esp),
         ...(keyLog ? { keyLog } : {}),
         onError: (e) => this.log.warn({ err: e }, 'IKE send failed'),
       },
-      (local) => new IkeResponder(responderConfigOf(c, { natTPort: local.natTPort, store, pool, random })),
+      (local) =>
+        new IkeResponder({
+          ...responderConfigOf(c, { natTPort: local.natTPort, store, pool, random }),
+          ...this.dataSas.responderPolicy(c.addresses),
+        }),
     );
     if (c.addresses.ipv4) {
       this.dsmip = await this.provider.openUdp({
@@ -273,6 +291,7 @@ export class HomeAgent {
         onDrop: (layer, reason) => this.drop(layer, reason),
       },
     );
+    await this.dataSas.openRawEsp(this.provider, c.addresses.ipv4 !== undefined); // plain ESP, RFC 5555 §5.2.2
     this.relay = await openDhcpRelaySockets(this.provider, this.dataPlane, c);
     if (c.tun.enabled) this.openTun();
     if (this.deps.metricsServer ?? c.metrics.enabled) {
@@ -311,6 +330,7 @@ export class HomeAgent {
       isMobileRouter: (a) => this.core.binding(a)?.has(BindingFlag.MOBILE_ROUTER) ?? false,
       now: monotonicNowMs,
       ...(this.deps.openTun ? { open: this.deps.openTun } : {}),
+      dataSas: this.dataSas,
     });
     this.log.info({ tun: this.tun.name, routes: this.tun.routes }, 'TUN device up');
   }
@@ -359,6 +379,7 @@ export class HomeAgent {
   private onBindingEvent(e: HomeAgentEvent): void {
     this.bindings.apply(e);
     this.tun?.applyBindingEvent(e);
+    this.dataSas.applyBindingEvent(e);
     this.mipLog.info({ event: e }, e.kind);
     this.emit({ kind: 'binding', event: e });
   }

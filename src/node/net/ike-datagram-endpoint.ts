@@ -74,6 +74,7 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
   readonly locals: readonly UdpIkeAddress[];
   private readonly now: () => number;
   private readonly timer: DeadlineTimer;
+  private espHandler: IkeDatagramEndpointOptions['onEsp'];
   private closed = false;
 
   private constructor(
@@ -84,6 +85,7 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
     private readonly options: IkeDatagramEndpointOptions,
   ) {
     this.now = options.now ?? monotonicNowMs;
+    this.espHandler = options.onEsp;
     this.locals = listeners.map((l) => ({ address: l.address, ikePort: local.ikePort, natTPort: local.natTPort }));
     this.timer = new DeadlineTimer((now) => {
       this.engine.handleTimeout(now);
@@ -137,6 +139,11 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
     return result;
   }
 
+  /** Where ESP received on the NAT-T port goes from now on (replaces `onEsp`), e.g. a data SA set up later. */
+  onEsp(handler: (esp: Uint8Array, from: UdpPeer, localPort: number) => void): void {
+    this.espHandler = handler;
+  }
+
   /** Sends ESP in UDP from the NAT-T port: no marker, the SPI comes first (RFC 3948 §2.1). */
   sendEsp(esp: Uint8Array, to: UdpPeer): void {
     const l = this.listeners.find((x) => familyOf(x.address) === familyOf(to.address)) ?? this.listeners[0]!;
@@ -168,7 +175,7 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
       }
       if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0 || bytes[3] !== 0) {
         this.counters.espPackets++;
-        if (this.options.onEsp) this.options.onEsp(bytes, { address: d.source, port: d.sourcePort }, d.localPort);
+        if (this.espHandler) this.espHandler(bytes, { address: d.source, port: d.sourcePort }, d.localPort);
         else this.counters.espDropped++;
         return;
       }

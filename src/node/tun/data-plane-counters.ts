@@ -27,6 +27,8 @@ export const DATA_PLANE_DROP_REASONS = [
   'device-full',
   /** Out of the tunnel but not one whole IP packet (its length fields disagree with its size). */
   'malformed-inner',
+  /** The ESP data SA refused to seal: sequence counter exhausted or hard lifetime (RFC 4303 §3.3.3, RFC 4301 §4.4.2.1). */
+  'esp-refused',
 ] as const satisfies readonly string[];
 
 export type DataPlaneDropReason = (typeof DATA_PLANE_DROP_REASONS)[number];

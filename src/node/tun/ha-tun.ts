@@ -9,6 +9,7 @@ import type { Ipv6Address } from '../../util/ip-address.ts';
 import type { DataPlaneCounters } from './data-plane-counters.ts';
 import { HaForwarder } from './ha-forwarder.ts';
 import { IcmpReporter, type IcmpReporterCounters } from './icmp-reporter.ts';
+import type { DataSaSelector } from './protected-tunnel.ts';
 import { type OpenedTun, openNativeTun, type TunOpener } from './tun-open.ts';
 import { homeAgentRoutes } from './tun-routes.ts';
 import type { TunnelOutput } from './tunnel-output.ts';
@@ -21,6 +22,8 @@ export interface HaTunDeps {
   readonly now: () => number;
   /** Default: the native addon (TunUnavailableError when it cannot). */
   readonly open?: TunOpener;
+  /** The ESP data SAs (RFC 5555 §5.2.2, ha-data-sas.ts) that take the downlink packets they cover. */
+  readonly dataSas?: DataSaSelector;
 }
 
 export interface HaTunStatus {
@@ -62,6 +65,7 @@ export class HaTun {
         deviceMtu: t.mtu,
         homePrefixLength: config.homePrefixPool.prefixLength,
         isMobileRouter: deps.isMobileRouter,
+        ...(deps.dataSas ? { dataSas: deps.dataSas } : {}),
       });
       return new HaTun(device, forwarder, icmp, routes, { mtu: t.mtu, linkMtu: t.linkMtu });
     } catch (e) {

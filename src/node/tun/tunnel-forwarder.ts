@@ -3,15 +3,17 @@
  * packet the tunnel cannot carry gets ICMPv6 Packet Too Big, RFC 4443 §3.2 / RFC 2473 §7.1, or ICMPv4
  * Fragmentation Needed, RFC 1191 §4 / RFC 2003 §5.1, or is fragmented when DF is clear, RFC 791 §3.2); packets out of
  * a tunnel, whose outer headers the node already checked, are checked by the subclass and written to the device.
+ * A data SA (RFC 5555 §5.2.2, protected-tunnel.ts) takes the packets its selectors cover, with its own tunnel MTU.
  * Per packet: no closure, no allocation beyond the outer packet.
  */
 import { TransportError } from '../../net/transport.ts';
 import { IPV4_MIN_HEADER_LENGTH, IPV6_HEADER_LENGTH, IpProtocol } from '../../wire/ip/constants.ts';
-import type { CompiledTunnel } from './compiled-tunnel.ts';
+import { CompiledTunnel } from './compiled-tunnel.ts';
 import { type DataPlaneCounters, type DataPlaneDropReason, newDataPlaneCounters } from './data-plane-counters.ts';
 import type { IcmpReporter } from './icmp-reporter.ts';
 import { fragmentIpv4 } from './ipv4-fragmenter.ts';
 import type { PacketDevice } from './packet-device.ts';
+import type { DataSaSelector, ProtectedTunnel } from './protected-tunnel.ts';
 import type { TunnelOutput } from './tunnel-output.ts';
 
 export interface ForwarderDeps {
@@ -20,6 +22,8 @@ export interface ForwarderDeps {
   readonly icmp: IcmpReporter;
   /** Milliseconds on the node's clock (virtual in tests), read once per batch of device packets. */
   readonly now: () => number;
+  /** ESP data SAs (RFC 5555 §5.2.2) that take the packets their selectors cover; none when absent. */
+  readonly dataSas?: DataSaSelector;
 }
 
 /** The IP version of a packet long enough for its fixed header (RFC 791 §3.1, RFC 8200 §3), else 0. */
@@ -73,10 +77,11 @@ export abstract class TunnelForwarder {
     return this.closed;
   }
 
-  /** Into tunnel `t`, unless the packet is larger than it carries. */
+  /** Into tunnel `t` (or the data SA that covers the packet, RFC 5555 §5.2.2), unless it is larger than that carries. */
   protected sendInto(now: number, t: CompiledTunnel, packet: Uint8Array): void {
-    if (packet.length > t.maxInner) this.oversize(now, t, packet);
-    else this.transmit(t, packet);
+    const through: CompiledTunnel | ProtectedTunnel = this.deps.dataSas?.select(packet) ?? t;
+    if (packet.length > through.maxInner) this.oversize(now, through, packet);
+    else this.transmit(through, packet);
   }
 
   /** Out of the tunnel, to the device, if it is one whole packet. */
@@ -105,7 +110,17 @@ export abstract class TunnelForwarder {
     this.counters.drops[reason]++;
   }
 
-  private transmit(t: CompiledTunnel, inner: Uint8Array): void {
+  private transmit(t: CompiledTunnel | ProtectedTunnel, inner: Uint8Array): void {
+    if (!(t instanceof CompiledTunnel)) {
+      const why = t.send(inner);
+      if (why !== undefined) {
+        this.drop(why);
+        return;
+      }
+      this.counters.intoTunnel.packets++;
+      this.counters.intoTunnel.bytes += inner.length;
+      return;
+    }
     const out = this.deps.output;
     try {
       if (t.framer === undefined) {
@@ -133,7 +148,7 @@ export abstract class TunnelForwarder {
   }
 
   /** RFC 2473 §7.1 / RFC 4213 §3.2 / RFC 2003 §5.1: tell the source the tunnel MTU, or split a DF-clear datagram. */
-  private oversize(now: number, t: CompiledTunnel, packet: Uint8Array): void {
+  private oversize(now: number, t: CompiledTunnel | ProtectedTunnel, packet: Uint8Array): void {
     const icmp = this.deps.icmp;
     if (packet[0]! >> 4 === 4) {
       if ((packet[6]! & 0x40) === 0) {

@@ -11,6 +11,7 @@ import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { DataPlaneCounters } from './data-plane-counters.ts';
 import { type HostRoutePinner, IPROUTE2_PINNER } from './host-routes.ts';
 import { IcmpReporter } from './icmp-reporter.ts';
+import type { DataSaSelector } from './protected-tunnel.ts';
 import { type OpenedTun, openNativeTun, type TunOpener } from './tun-open.ts';
 import { userEquipmentRoutes } from './tun-routes.ts';
 import { ETHERNET_MTU } from './tunnel-mtu.ts';
@@ -29,6 +30,8 @@ export interface UeTunOptions {
   readonly open?: TunOpener;
   /** Default: `ip route` pins for the HA's addresses. */
   readonly pinner?: HostRoutePinner;
+  /** The ESP data SA (RFC 5555 §5.2.2, ue-data-sa.ts) that takes the uplink packets it covers. */
+  readonly dataSas?: DataSaSelector;
 }
 
 export class UeTun {
@@ -50,6 +53,7 @@ export class UeTun {
       now: o.now,
       linkMtu: o.linkMtu ?? ETHERNET_MTU,
       deviceMtu: o.config.mtu,
+      ...(o.dataSas ? { dataSas: o.dataSas } : {}),
     });
   }
 

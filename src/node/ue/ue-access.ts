@@ -52,11 +52,10 @@ export function rawSocketsOf(config: UeConfig): [number, IpFamily][] {
       [RawProtocol.IPV4_IN_IP, 6],
     ];
   }
-  if (config.mobility.forceUdp) return [];
-  return [
-    [RawProtocol.IPV6_IN_IP, 4],
-    [RawProtocol.IPV4_IN_IP, 4],
-  ];
+  // Plain ESP carries the data SA when no NAT is in the way (RFC 5555 §5.2.2), whatever F says.
+  const esp: [number, IpFamily][] = config.ike.protectData ? [[RawProtocol.ESP, 4]] : [];
+  if (config.mobility.forceUdp) return esp;
+  return [[RawProtocol.IPV6_IN_IP, 4], [RawProtocol.IPV4_IN_IP, 4], ...esp];
 }
 
 /**

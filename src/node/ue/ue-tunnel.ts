@@ -4,7 +4,8 @@
  * exchanges through the tunnel (TS 24.303 §5.1.2.4 last paragraph), framed with the core's reverse-tunnel route,
  * and user traffic through the TUN device when `tun.enabled` (src/node/tun/ue-tun.ts: opened at the first
  * registration, closed with the tunnel). One timer serves the mobile node core (retransmission, refresh) and both
- * DHCP clients.
+ * DHCP clients. With `ike.protectData`, user traffic goes through the data SA of RFC 5555 §5.2.2 once registered
+ * from an IPv4 CoA (src/node/tun/ue-data-sa.ts), negotiated on the IKE SA `useIkeLink` names.
  */
 import type { UeConfig } from '../../config/load.ts';
 import type { InformClient } from '../../dhcp/inform-client.ts';
@@ -19,6 +20,7 @@ import {
   type InboundDatagram,
   type IpFamily,
   type RawIpTransport,
+  RawProtocol,
   TransportError,
 } from '../../net/transport.ts';
 import { isWireError } from '../../util/errors.ts';
@@ -33,10 +35,14 @@ import { UeSignalling } from '../mobility/ue-signalling.ts';
 import { sameAddress } from '../net/address-aliases.ts';
 import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
 import { type InnerUdp, innerUdpOf, innerUdpPacket } from '../net/inner-udp.ts';
+import { ikeLinkControl } from '../tun/ike-link-control.ts';
 import { checkTunAvailable, TunUnavailableError } from '../tun/tun-open.ts';
+import { ETHERNET_MTU } from '../tun/tunnel-mtu.ts';
 import type { TunnelOutput } from '../tun/tunnel-output.ts';
 import { mayBeUdpTo } from '../tun/udp-port-filter.ts';
+import { UeDataSa, type UeDataSaDeps, type UeDataSaEvent } from '../tun/ue-data-sa.ts';
 import { UeTun, type UeTunOptions } from '../tun/ue-tun.ts';
+import type { IkeLink } from './ike-link.ts';
 import { ObservedMobileNodeCore } from './observed-core.ts';
 import { mobileNodeConfigOf } from './ue-config.ts';
 import type { UeNodeEvent } from './ue-events.ts';
@@ -56,6 +62,8 @@ export interface UeTunnelDeps {
   readonly now: () => number;
   /** The TUN device (`tun.enabled`), opened at the first registration (src/node/tun/ue-tun.ts). */
   readonly tun?: Omit<UeTunOptions, 'output' | 'now'>;
+  /** The data SA (`ike.protectData`, RFC 5555 §5.2.2); the raw ESP socket, if any, is taken from `raw`. */
+  readonly dataSa?: Omit<UeDataSaDeps, 'rawEsp' | 'toDevice' | 'mtus'>;
 }
 
 export interface UeTunnelInputs {
@@ -110,6 +118,19 @@ export function createUeTunnel(socket: DatagramTransport, i: UeTunnelInputs): Ue
     ...(i.config.tun.enabled
       ? { tun: { config: i.config.tun, homeAddress: i.homeAddress, homeAgent: i.homeAgent } }
       : {}),
+    ...(i.config.ike.protectData
+      ? {
+          dataSa: {
+            homeAddress: i.homeAddress,
+            homeAgent: i.homeAgent,
+            random: i.random,
+            onEvent: (e: UeDataSaEvent) => {
+              if (e.kind === 'refused' || e.kind === 'unavailable')
+                i.emit({ kind: 'drop', layer: 'data-sa', reason: e.reason });
+            },
+          },
+        }
+      : {}),
   });
   return tunnel;
 }
@@ -124,6 +145,8 @@ export class UeTunnel {
   private readonly timer: DeadlineTimer;
   /** User traffic through the TUN device, when enabled. */
   private readonly tun: UeTun | undefined;
+  /** The data SA (RFC 5555 §5.2.2), with `ike.protectData`. */
+  private readonly dataSa: UeDataSa | undefined;
   private closed = false;
 
   constructor(
@@ -133,6 +156,14 @@ export class UeTunnel {
     this.socket = socket;
     socket.onMessage((d) => this.receive(d));
     for (const t of deps.raw ?? []) t.onPacket((p) => this.receiveIp(p.packet, p.receivedAt));
+    this.dataSa = deps.dataSa
+      ? new UeDataSa({
+          ...deps.dataSa,
+          rawEsp: deps.raw?.find((r) => r.family === 4 && r.protocol === RawProtocol.ESP),
+          mtus: { linkMtu: ETHERNET_MTU, deviceMtu: deps.tun?.config.mtu ?? ETHERNET_MTU },
+          toDevice: (inner) => this.tun?.fromHomeAgent(inner) ?? false,
+        })
+      : undefined;
     if (deps.tun) {
       const tunnel = this;
       const output: TunnelOutput = {
@@ -145,7 +176,7 @@ export class UeTunnel {
           return t !== undefined;
         },
       };
-      this.tun = new UeTun({ ...deps.tun, output, now: deps.now });
+      this.tun = new UeTun({ ...deps.tun, output, now: deps.now, ...(this.dataSa ? { dataSas: this.dataSa } : {}) });
     }
     this.timer = new DeadlineTimer((now) => {
       this.deps.pipeline.handleTimeout(now);
@@ -157,6 +188,11 @@ export class UeTunnel {
 
   get core(): ObservedMobileNodeCore {
     return this.deps.pipeline.core;
+  }
+
+  /** The IKE SA the data SA is negotiated on: the attach's, then each move's new one (RFC 5555 §5.1). */
+  useIkeLink(link: IkeLink): void {
+    this.dataSa?.useIkeLink(ikeLinkControl(link));
   }
 
   /** Home link detection, then a BU unless at home (TS 24.303 §5.1.2.3). */
@@ -202,6 +238,7 @@ export class UeTunnel {
   /** Stops everything; the TUN device closes, taking its addresses and routes with it. */
   close(): void {
     this.closed = true;
+    this.dataSa?.close();
     this.tun?.close();
     this.timer.stop();
     this.dhcpv6?.stop();
@@ -219,6 +256,7 @@ export class UeTunnel {
 
   private receiveIp(packet: Uint8Array, receivedAt: number): void {
     if (this.closed) return;
+    if (this.dataSa?.fromRawIpv4(packet)) return; // ESP over IPv4 is only ever the data SA's (RFC 5555 §5.2.2)
     const outcome = this.deps.pipeline.receiveIp(receivedAt, packet);
     if (outcome.kind === 'not-signalling') this.fromIpTunnel(packet, receivedAt);
     else if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
@@ -292,6 +330,7 @@ export class UeTunnel {
     }
     for (let e = this.core.pollEvent(); e !== undefined; e = this.core.pollEvent()) {
       this.applyToTun(e);
+      if (e.kind === 'registered') this.dataSa?.registered(e.careOf, e.ipv4HomeAddress);
       emit({ kind: 'mobility', event: e });
     }
     for (let t = this.dhcpv6?.pollTransmit(); t !== undefined; t = this.dhcpv6?.pollTransmit())

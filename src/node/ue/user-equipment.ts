@@ -230,7 +230,11 @@ export class UserEquipment {
           this.zSocket = socket;
           return old;
         },
-        openIkeLink: (address, interfaceId) => this.openIkeLink(s, address, { interfaceId }),
+        openIkeLink: (address, interfaceId) =>
+          this.openIkeLink(s, address, { interfaceId }).then((o) => {
+            s.tunnel.useIkeLink(o.link); // the data SA follows the new IKE SA (RFC 5555 §5.2.2)
+            return o;
+          }),
         retire: (link) => this.retired.retire(link),
       });
     });
@@ -290,6 +294,7 @@ export class UserEquipment {
       emit: (e) => this.emit(e),
       raw: this.rawTunnel,
     });
+    tunnel.useIkeLink(ike.link);
     try {
       const routerPrefixes = this.deps.routerPrefixes ?? (this.deps.atHome ? [ike.homePrefix] : []);
       const reg = await awaitRegistration(
