@@ -45,7 +45,7 @@ export class HaIkeEvents {
             spiOut: e.spiOut,
           });
         } else {
-          // The IKE_AUTH Child SA (tunnel mode, RFC 5555 §5.2.2 data protection) is not used by this node.
+          // Not a BU/BA SA: the IKE_AUTH Child SA, or a data Child SA (RFC 5555 §5.2.2) that src/node/tun/ha-data-sas.ts takes.
           log.debug({ ikeSaId: e.ikeSaId, mode: e.mode, why: r.reason }, 'Child SA not for BU/BA');
         }
         break;
