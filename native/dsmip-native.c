@@ -1,44 +1,34 @@
 /*
  * dsmip's only native code: the few Linux calls Node does not expose, as an N-API addon built from source at install
- * (scripts/build-native.mjs). Everything protocol-related stays in TypeScript; this file opens file descriptors and
- * moves packets:
+ * (scripts/build-native.mjs). Everything protocol-related stays in TypeScript; these files open file descriptors and
+ * move packets:
  *   - a TUN device (IFF_TUN | IFF_NO_PI: whole IP packets), for user traffic through the tunnel;
  *   - raw IP sockets (AF_INET SOCK_RAW for protocols 41/4/50, reads include the IPv4 header, IP_HDRINCL on send;
  *     AF_INET6 IPPROTO_RAW to send whole IPv6 packets with a Home Address option or a type 2 routing header);
- *   - an AF_PACKET socket per interface for whole IPv6 packets in: without CONFIG_IPV6_MIP6 the kernel drops packets
- *     carrying the Home Address option or a type 2 routing header before any raw IPv6 socket sees them.
+ *   - an AF_PACKET socket (one interface or all) for whole IPv6 packets in, narrowed by a classic BPF program: without
+ *     CONFIG_IPV6_MIP6 the kernel drops packets carrying the Home Address option or a type 2 routing header before
+ *     any raw IPv6 socket sees them.
  * Every fd is non-blocking and watched by libuv (uv_poll), so a read never blocks the event loop and closing is
  * immediate (a blocked read(2) on a TUN fd is not woken by close(2)). Packets reach JavaScript in batches, one call
  * per readable event, to keep the per-packet cost of crossing into JavaScript low.
- * Errors are returned as negative errno values (or thrown as Error with `code` for the open calls), never aborts.
+ * Files: this one (helpers, TUN, raw sockets, writes, init), packet-socket.c (AF_PACKET and its BPF filter),
+ * watch.c (the libuv watches). Errors are returned as negative errno values (or thrown as Error with `code` for the
+ * open calls), never aborts.
  */
-#define _GNU_SOURCE
+#include "dsmip-native.h"
+
 #include <errno.h>
-#include <stdio.h>
 #include <fcntl.h>
-#include <net/if.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <linux/if_tun.h>
+#include <net/if.h>
 #include <netinet/in.h>
-#include <node_api.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <uv.h>
 
-#define MAX_PACKET 65536
-#define MAX_BATCH 64
-
-#define CHECK(call)                                                                                                  \
-  do {                                                                                                               \
-    if ((call) != napi_ok) return NULL;                                                                              \
-  } while (0)
-
-static napi_value throw_errno(napi_env env, const char *what, int err) {
+napi_value throw_errno(napi_env env, const char *what, int err) {
   char message[256];
   snprintf(message, sizeof message, "%s: %s", what, strerror(err));
   napi_value code, msg, error;
@@ -54,9 +44,9 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   return NULL;
 }
 
-static int arg_int(napi_env env, napi_value v, int32_t *out) { return napi_get_value_int32(env, v, out) == napi_ok; }
+int arg_int(napi_env env, napi_value v, int32_t *out) { return napi_get_value_int32(env, v, out) == napi_ok; }
 
-static napi_value make_int(napi_env env, int64_t v) {
+napi_value make_int(napi_env env, int64_t v) {
   napi_value out;
   napi_create_int64(env, v, &out);
   return out;
@@ -112,38 +102,6 @@ static napi_value open_raw(napi_env env, napi_callback_info info) {
       close(fd);
       return throw_errno(env, "setsockopt IP_HDRINCL", err);
     }
-  }
-  return make_int(env, fd);
-}
-
-/* openPacket(ifname: string, ethertype: number) -> fd: AF_PACKET SOCK_DGRAM (no link header), inbound only. */
-static napi_value open_packet(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  char name[IFNAMSIZ] = {0};
-  size_t len = 0;
-  int32_t ethertype;
-  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok ||
-      !arg_int(env, argv[1], &ethertype))
-    return throw_errno(env, "openPacket(ifname, ethertype)", EINVAL);
-  /* An empty name binds to ifindex 0: every interface (packet(7)). */
-  unsigned index = 0;
-  if (name[0] != '\0' && (index = if_nametoindex(name)) == 0)
-    return throw_errno(env, "if_nametoindex", errno ? errno : ENODEV);
-  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons((uint16_t)ethertype));
-  if (fd < 0) return throw_errno(env, "socket AF_PACKET", errno);
-  struct sockaddr_ll sll;
-  memset(&sll, 0, sizeof sll);
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons((uint16_t)ethertype);
-  sll.sll_ifindex = (int)index;
-  int on = 1;
-  if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0 ||
-      setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on) < 0) {
-    int err = errno;
-    close(fd);
-    return throw_errno(env, "bind AF_PACKET", err);
   }
   return make_int(env, fd);
 }
@@ -205,135 +163,6 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   int32_t fd;
   if (argc < 1 || !arg_int(env, argv[0], &fd)) return make_int(env, -EINVAL);
   return make_int(env, close(fd) < 0 ? -errno : 0);
-}
-
-typedef struct {
-  uv_poll_t poll;
-  napi_env env;
-  napi_ref callback;
-  napi_async_context context;
-  int fd;
-  int is_socket; /* recvfrom (to see AF_PACKET's packet type) on sockets, read on a TUN fd */
-  int stopped;
-  /* Two owners: the libuv handle (until its close callback) and the JavaScript external (until finalized). */
-  int owners;
-} Watch;
-
-static unsigned char read_buffer[MAX_PACKET];
-
-static void release(Watch *w) {
-  if (--w->owners == 0) free(w);
-}
-
-static void on_closed(uv_handle_t *handle) { release(handle->data); }
-
-static void stop_watch(Watch *w) {
-  if (w->stopped) return;
-  w->stopped = 1;
-  uv_poll_stop(&w->poll);
-  napi_delete_reference(w->env, w->callback);
-  napi_async_destroy(w->env, w->context);
-  uv_close((uv_handle_t *)&w->poll, on_closed);
-}
-
-/* Reads until EAGAIN or MAX_BATCH packets, then calls back once with (packets: Buffer[], errno: number). */
-static void on_readable(uv_poll_t *handle, int status, int events) {
-  (void)events;
-  Watch *w = handle->data;
-  if (w->stopped) return;
-  napi_env env = w->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value packets;
-  napi_create_array(env, &packets);
-  uint32_t count = 0;
-  int error = status < 0 ? -status : 0;
-  while (!error && count < MAX_BATCH) {
-    struct sockaddr_ll from;
-    socklen_t from_len = sizeof from;
-    memset(&from, 0, sizeof from);
-    ssize_t n = w->is_socket ? recvfrom(w->fd, read_buffer, sizeof read_buffer, 0, (struct sockaddr *)&from, &from_len)
-                             : read(w->fd, read_buffer, sizeof read_buffer);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) error = errno;
-      break;
-    }
-    if (w->is_socket && from.sll_family == AF_PACKET && from.sll_pkttype == PACKET_OUTGOING) continue;
-    napi_value buffer;
-    void *copy;
-    if (napi_create_buffer_copy(env, (size_t)n, read_buffer, &copy, &buffer) != napi_ok) break;
-    napi_set_element(env, packets, count++, buffer);
-  }
-  /* Errors that say the fd itself is unusable would repeat on every poll: report once and stop watching. */
-  int fatal = error == EBADF || error == ENOTSOCK || error == EINVAL || error == EFAULT || error == ENODEV;
-  if (count > 0 || error) {
-    napi_value callback, resource, result, argv[2];
-    napi_get_reference_value(env, w->callback, &callback);
-    napi_create_object(env, &resource);
-    argv[0] = packets;
-    napi_create_int32(env, error, &argv[1]);
-    if (napi_make_callback(env, w->context, resource, callback, 2, argv, &result) == napi_pending_exception) {
-      napi_value exception;
-      napi_get_and_clear_last_exception(env, &exception);
-      napi_fatal_exception(env, exception);
-    }
-  }
-  napi_close_handle_scope(env, scope);
-  if (fatal && !w->stopped) uv_poll_stop(&w->poll);
-}
-
-static void finalize_watch(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  stop_watch((Watch *)data);
-  release((Watch *)data);
-}
-
-/* watch(fd, callback(packets, errno)) -> handle for unwatch. The handle being collected also stops the watch. */
-static napi_value watch(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t fd;
-  napi_valuetype type;
-  if (argc < 2 || !arg_int(env, argv[0], &fd) || napi_typeof(env, argv[1], &type) != napi_ok ||
-      type != napi_function)
-    return throw_errno(env, "watch(fd, callback)", EINVAL);
-  uv_loop_t *loop;
-  CHECK(napi_get_uv_event_loop(env, &loop));
-  Watch *w = calloc(1, sizeof *w);
-  if (!w) return throw_errno(env, "watch", ENOMEM);
-  w->env = env;
-  w->fd = fd;
-  w->owners = 2;
-  struct stat st;
-  w->is_socket = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-  napi_value name;
-  napi_create_string_utf8(env, "dsmip:packet-watch", NAPI_AUTO_LENGTH, &name);
-  int rc = uv_poll_init(loop, &w->poll, fd);
-  if (rc < 0) {
-    free(w);
-    return throw_errno(env, "uv_poll_init", -rc);
-  }
-  w->poll.data = w;
-  napi_value resource;
-  napi_create_object(env, &resource);
-  napi_create_reference(env, argv[1], 1, &w->callback);
-  napi_async_init(env, resource, name, &w->context);
-  uv_poll_start(&w->poll, UV_READABLE, on_readable);
-  napi_value handle;
-  CHECK(napi_create_external(env, w, finalize_watch, NULL, &handle));
-  return handle;
-}
-
-static napi_value unwatch(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  void *data;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) return NULL;
-  stop_watch((Watch *)data);
-  return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// Builds native/dsmip-native.c into build/dsmip_native.node (run by `npm ci` as the install script, and by
+// Builds native/*.c into build/dsmip_native.node (run by `npm ci` as the install script, and by
 // `npm test` when the file is missing). A plain C compiler call: the addon uses N-API only, so Node's own
 // node_api.h is all it needs (no node-gyp, no Python, no header download). Without a compiler or headers the
 // install still succeeds and says what is missing: dsmip then runs without raw sockets and TUN (the demo asks the
 // HA for UDP encapsulation, F = 1), and the commands that need them stop with that same message.
 // `--strict` makes a failed build an error (CI, and npm test on a machine where it is expected to work).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
-const source = join(root, 'native/dsmip-native.c');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const nativeDir = join(root, 'native');
+const sourceFiles = readdirSync(nativeDir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
+const sources = sourceFiles.filter((f) => f.endsWith('.c')).map((f) => join(nativeDir, f));
 const output = join(root, 'build/dsmip_native.node');
 const strict = process.argv.includes('--strict');
 
@@ -22,7 +25,8 @@ function fail(message) {
 
 if (process.platform !== 'linux')
   fail(`raw sockets and TUN are implemented for Linux only (this is ${process.platform})`);
-if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) process.exit(0);
+const newestSource = Math.max(...sourceFiles.map((f) => statSync(join(nativeDir, f)).mtimeMs));
+if (existsSync(output) && statSync(output).mtimeMs >= newestSource) process.exit(0);
 
 const headerDirs = [
   join(dirname(dirname(process.execPath)), 'include/node'),
@@ -45,7 +49,7 @@ const args = [
   `-I${headers}`,
   '-o',
   output,
-  source,
+  ...sources,
 ];
 const run = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 if (run.error) fail(`no C compiler (${cc}: ${run.error.code}); on Debian: apt install gcc libc6-dev`);

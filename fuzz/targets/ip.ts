@@ -23,6 +23,7 @@ import {
   IpProtocol,
   type UdpPseudoHeader,
 } from '../../src/wire/ip/index.ts';
+import { walkIpv6Chain } from '../../src/wire/ip/ipv6-chain.ts';
 import type { FuzzTarget } from '../harness.ts';
 
 const V4_A = Ipv4Address.parse('198.51.100.7');
@@ -160,6 +161,9 @@ export const targets: FuzzTarget[] = [
   { name: 'tunnel-classify', family: 'ip', decode: classifyInnerPacket, seeds: () => [...ipv6Seeds(), ...ipv4Seeds()] },
   { name: 'tunnel-udp-4191', family: 'ip', decode: (b) => decapsulateUdp(b), seeds: tunnelSeeds },
   { name: 'tunnel-ip-in-ip', family: 'ip', decode: decapsulateIpInIp, seeds: ipInIpSeeds },
+  // The bounded extension-header walker the raw IPv6 reader and the ICMP error rules use on every packet: it must
+  // return a value or undefined for any bytes, never throw or read past the end.
+  { name: 'ipv6-chain-walk', family: 'ip', decode: walkIpv6Chain, seeds: ipv6Seeds },
 ];
 
 /** Runs a decoder whose WireError is expected for most mutations; other throws still escape to the harness. */

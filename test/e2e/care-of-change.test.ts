@@ -127,6 +127,7 @@ test('a care-of address change: BU from the new CoA, a new IKE SA from it, the o
     );
     const buFromFirst = w.ueEvents.filter((e) => e.kind === 'binding-update');
     // RFC 6275 §11.7.1: this UE cannot move its IKE endpoint, so K = 0 in its BUs (docs/spec-choices.md).
+    assert.ok(buFromFirst.length > 0, 'the first attach sent a BU');
     assert.ok(buFromFirst.every((e) => e.kind === 'binding-update' && !e.message.keyManagementMobilityCapability));
 
     const change = await w.ue.changeCareOfAddress(SECOND);

@@ -54,8 +54,9 @@ export function startDsmip(args: readonly string[], netns?: string): DsmipProces
     waitFor(msg, timeoutMs = 15_000) {
       const seen = lines.find((l) => l.msg === msg);
       if (seen) return Promise.resolve(seen);
+      let timer: NodeJS.Timeout | undefined;
       const waiting = new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "${msg}" within ${timeoutMs} ms:\n${text}`)), timeoutMs);
+        timer = setTimeout(() => reject(new Error(`no "${msg}" within ${timeoutMs} ms:\n${text}`)), timeoutMs);
         waiters.push({
           msg,
           resolve: (l) => {
@@ -65,6 +66,7 @@ export function startDsmip(args: readonly string[], netns?: string): DsmipProces
         });
       });
       const exited = exit.then((code) => {
+        clearTimeout(timer); // or the pending timer keeps the test runner alive until it fires
         throw new Error(`exited with ${code} before "${msg}":\n${text}`);
       });
       return Promise.race([waiting, exited]);

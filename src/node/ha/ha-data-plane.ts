@@ -27,8 +27,11 @@ export interface HaDataPlaneDeps {
   readonly sendToServer: (d: Dhcpv6Datagram | Dhcpv4Datagram) => void;
   readonly onDrop: (layer: string, reason: string) => void;
   readonly onDhcpEvent: (e: HaDhcpEvent) => void;
-  /** Writes an accepted packet to the core network (the TUN device); false when there is no device. */
-  readonly toCoreNetwork?: (inner: Uint8Array) => boolean;
+  /**
+   * Writes an accepted packet to the core network (the TUN device): true when written, false when the device
+   * refused it (it counts why), undefined when there is no device.
+   */
+  readonly toCoreNetwork?: (inner: Uint8Array) => boolean | undefined;
 }
 
 export class HaDataPlane {
@@ -85,8 +88,9 @@ export class HaDataPlane {
 
   /** User traffic from a UE: to the core network through the TUN device, if there is one. */
   private toCoreNetwork(inner: Uint8Array): void {
-    if (this.deps.toCoreNetwork?.(inner)) {
-      this.counters.toCoreNetwork++;
+    const written = this.deps.toCoreNetwork?.(inner);
+    if (written !== undefined) {
+      if (written) this.counters.toCoreNetwork++;
       return;
     }
     this.counters.otherTraffic++;

@@ -53,20 +53,18 @@ export class HaRawTunnels {
     return new HaRawTunnels(sockets, deps);
   }
 
-  get count(): number {
-    return this.sockets.length;
-  }
-
-  has(family: IpFamily, protocol: number): boolean {
-    return this.sockets.some((s) => s.family === family && s.protocol === protocol);
-  }
-
   /** Sends a whole packet; false when no socket carries that family and protocol or the send failed. */
   send(family: IpFamily, protocol: number, packet: Uint8Array): boolean {
     const t = this.sockets.find((s) => s.family === family && s.protocol === protocol);
     if (t === undefined) return false;
     try {
-      t.send(packet);
+      // NodeRawTransport returns false when the kernel refused the packet (counted in its counters, the HA's
+      // /status `raw`); the interface's void (the simulator) means it went out.
+      const sent: unknown = t.send(packet);
+      if (sent === false) {
+        this.deps.onDrop('socket', 'raw-send-failed');
+        return false;
+      }
       return true;
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;

@@ -91,6 +91,7 @@ export class HomeAgent {
         this.emit({ kind: 'datagram', trace });
       },
       onError: (e, label) => this.log.warn({ err: e, socket: label }, 'socket error'),
+      onGuardUnavailable: (why) => this.log.warn({ why }, 'kernel guard off: the kernel answers raw IPv6 with ICMP'),
     });
     const ranges = ipv4RangesOf(config);
     const poolSize = ipv4PoolSize(ranges);
@@ -150,11 +151,7 @@ export class HomeAgent {
       sendTunnel: (route, inner) => this.sendTunnel(route, inner),
       sendToServer: (d) => this.relay?.send(d),
       onDrop: (layer, reason) => this.drop(layer, reason),
-      toCoreNetwork: (inner) => {
-        if (this.tun === undefined) return false;
-        this.tun.fromMobileNode(inner);
-        return true;
-      },
+      toCoreNetwork: (inner) => this.tun?.fromMobileNode(inner),
       onDhcpEvent: (event) => {
         if (event.kind === 'answered') this.metrics.countDhcpAnswer(event.family, 'embedded');
         if (event.kind === 'relayed-to-mobile-node') this.metrics.countDhcpAnswer(event.family, 'relay');
@@ -186,12 +183,6 @@ export class HomeAgent {
     return this.ike.local;
   }
 
-  /** Every address IKE listens on (IPv4 and IPv6 when both are configured), on the ports of `ikeEndpoint`. */
-  get ikeAddresses(): readonly IpAddress[] {
-    if (!this.ike) throw new Error('the home agent is not running');
-    return this.ike.locals.map((l) => l.address);
-  }
-
   /** URL of the metrics server, when one runs. */
   get metricsUrl(): string | undefined {
     return this.metricsHttp?.url;
@@ -217,6 +208,7 @@ export class HomeAgent {
       dataPlane: this.dataPlane.counters,
       ...(this.tun ? { tun: this.tun.status() } : {}),
       dataSas: this.dataSas.status(),
+      raw: this.provider.rawStatus(),
     };
   }
 
@@ -257,6 +249,7 @@ export class HomeAgent {
       {
         address: this.deps.ikeAddress ?? c.addresses.ipv4 ?? c.addresses.ipv6,
         moreAddresses: this.moreIkeAddresses(),
+        onAddressUnavailable: (address, e) => this.log.warn({ address, err: e }, 'IKE not listening on this address'),
         ikePort: this.deps.ikePorts?.ike ?? c.ports.ike,
         natTPort: this.deps.ikePorts?.natT ?? c.ports.natT,
         onEvent: (e) => {
@@ -307,7 +300,8 @@ export class HomeAgent {
 
   /**
    * UEs on IPv6 access reach IKE on the HA's IPv6 address, those on IPv4 access on its IPv4 one (TS 24.303 §5.1.2.2):
-   * with both configured, IKE listens on both. Lab aliases carry only the addresses they name.
+   * with both configured, IKE listens on both, the IPv6 one best effort (not assigned here: logged, skipped). Lab
+   * aliases carry only the addresses they name.
    */
   private moreIkeAddresses(): IpAddress[] {
     const { ipv4, ipv6 } = this.config.addresses;

@@ -36,8 +36,13 @@ export interface IkeMessageSeen {
 export interface IkeDatagramEndpointOptions {
   /** A specific local address: NAT detection hashes the address the engine believes it has (RFC 7296 §2.23). */
   readonly address: IpAddress;
-  /** More addresses to listen on, on the ports `address` got (one engine, one NAT-T port in its config). */
+  /**
+   * More addresses to listen on, on the ports `address` got (one engine, one NAT-T port in its config). Best effort:
+   * one that cannot be bound (not assigned on this host, ports taken) is reported to `onAddressUnavailable` and
+   * skipped, where a failure on `address` aborts the open.
+   */
   readonly moreAddresses?: readonly IpAddress[];
+  readonly onAddressUnavailable?: (address: IpAddress, e: TransportError) => void;
   /** 0 lets the kernel choose; default 500 and 4500. */
   readonly ikePort?: number;
   readonly natTPort?: number;
@@ -118,11 +123,18 @@ export class IkeDatagramEndpoint<E extends IkeEndpoint> {
       const local = { address: options.address, ikePort: first.ike.localPort, natTPort: first.natT.localPort };
       const listeners = [first];
       for (const address of options.moreAddresses ?? []) {
-        listeners.push({
-          address,
-          ike: await bind(address, local.ikePort, 'ike'),
-          natT: await bind(address, local.natTPort, 'nat-t'),
-        });
+        const before = opened.length;
+        try {
+          listeners.push({
+            address,
+            ike: await bind(address, local.ikePort, 'ike'),
+            natT: await bind(address, local.natTPort, 'nat-t'),
+          });
+        } catch (e) {
+          if (!(e instanceof TransportError)) throw e;
+          for (const t of opened.splice(before)) t.close();
+          options.onAddressUnavailable?.(address, e);
+        }
       }
       return new IkeDatagramEndpoint(createEngine(local), local, listeners, options);
     } catch (e) {

@@ -1,6 +1,7 @@
 // One IKE engine on two addresses (the HA with an IPv4 and an IPv6 address, TS 24.303 §5.1.2.2): a UE over IPv4
 // and a UE over IPv6 both finish IKE_AUTH and the Child SAs, each answered from the socket of the address it
-// reached, on the same two ports; a second address that cannot be bound closes what was opened.
+// reached, on the same two ports; a second address that cannot be bound is reported and skipped, the first one
+// still serves; a first address that cannot be bound fails the open and closes what was opened.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IkeInitiator } from '../../ike/initiator.ts';
@@ -18,10 +19,18 @@ const V4 = Ipv4Address.parse('127.0.0.1');
 const V6 = Ipv6Address.parse('::1');
 const IMSI = '001010000000001';
 
-function responder(provider: NodeTransportProvider, log: EventLog, more: readonly IpAddress[]) {
+function responder(
+  provider: NodeTransportProvider,
+  log: EventLog,
+  more: readonly IpAddress[],
+  extra: {
+    readonly address?: IpAddress;
+    readonly onAddressUnavailable?: (a: IpAddress, e: TransportError) => void;
+  } = {},
+) {
   return IkeDatagramEndpoint.open(
     provider,
-    { address: V4, moreAddresses: more, ikePort: 0, natTPort: 0, onEvent: log.push },
+    { address: V4, moreAddresses: more, ikePort: 0, natTPort: 0, onEvent: log.push, ...extra },
     (local) =>
       new IkeResponder(
         akaHaConfig({
@@ -95,10 +104,32 @@ test('IKE on an IPv4 and an IPv6 address: one engine, each UE answered from the 
   }
 });
 
-test('a second IKE address that cannot be bound: the error, and nothing left open', async () => {
+test('a second IKE address that cannot be bound: reported and skipped, the first one still serves', async () => {
+  const provider = new NodeTransportProvider();
+  const missing = Ipv6Address.parse('2001:db8:7::77');
+  const unavailable: [string, string][] = [];
+  const ha = await responder(provider, new EventLog(), [missing], {
+    onAddressUnavailable: (a, e) => unavailable.push([a.toString(), e.code]),
+  });
+  try {
+    assert.deepEqual(unavailable, [['2001:db8:7::77', 'ADDRESS_NOT_AVAILABLE']]);
+    assert.deepEqual(
+      ha.locals.map((l) => l.address.toString()),
+      ['127.0.0.1'],
+    );
+    assert.equal(provider.openCount, 2, 'the two sockets of the first address');
+    await attachFrom(provider, ha, V4);
+    assert.equal(ha.engine.ikeSaCount, 1);
+  } finally {
+    ha.close();
+    await provider.closeAll();
+  }
+});
+
+test('a first IKE address that cannot be bound: the error, and nothing left open', async () => {
   const provider = new NodeTransportProvider();
   await assert.rejects(
-    responder(provider, new EventLog(), [Ipv6Address.parse('2001:db8:7::77')]),
+    responder(provider, new EventLog(), [V6], { address: Ipv4Address.parse('192.0.2.77') }),
     (e: unknown) => e instanceof TransportError && e.code === 'ADDRESS_NOT_AVAILABLE',
   );
   // Closed by the endpoint, released by the kernel a moment later.

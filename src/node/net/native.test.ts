@@ -1,7 +1,8 @@
-// The native addon against the real kernel (CI runs as root): raw IPv4 sockets for protocol 41 with whole packets
-// both ways and the per-node destination filter; whole IPv6 packets with a Home Address option or a type 2
-// routing header read from AF_PACKET (the kernel itself discards them without CONFIG_IPV6_MIP6); a TUN device in a
-// network namespace of its own, both directions, gone when closed. Unprivileged, the probe must say why instead.
+// The native addon against the real kernel, privileged (CI runs as root; each test says so when it is not): raw
+// IPv4 sockets for protocol 41 with whole packets both ways and the per-node destination filter; whole IPv6 packets
+// with a Home Address option or a type 2 routing header read from AF_PACKET (the kernel itself discards them
+// without CONFIG_IPV6_MIP6); a TUN device in a network namespace of its own, both directions, gone when closed.
+// The kernel guard, the shared IPv6 reader and refused sends are in raw-netns.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -9,10 +10,10 @@ import { RawProtocol } from '../../net/transport.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { buildIpv4Packet, buildIpv6Packet } from '../../wire/ip/build.ts';
 import { IpProtocol } from '../../wire/ip/constants.ts';
-import { kernelGuardRuleset } from './kernel-guard.ts';
+import { walkIpv6Chain } from '../../wire/ip/ipv6-chain.ts';
 import { nativeAvailability } from './native.ts';
 import { hasRawSocketPrivilege, probeRawSockets } from './raw-sockets.ts';
-import { NodeRawTransport, upperLayerProtocol } from './raw-transport.ts';
+import { NodeRawTransport } from './raw-transport.ts';
 
 const privileged = hasRawSocketPrivilege();
 
@@ -79,21 +80,11 @@ test('raw IPv6: a packet with a Home Address option and one with a type 2 routin
       t.send(packet);
       const p = await got;
       assert.deepEqual([...p], [...packet]);
-      assert.equal(upperLayerProtocol(p), 50);
+      assert.equal(walkIpv6Chain(p)?.protocol, 50);
     }
   } finally {
     t.close();
   }
-});
-
-test('upperLayerProtocol walks the extension header chain and stops at MH or past the end', () => {
-  const src = Ipv6Address.parse('2001:db8::1');
-  const dst = Ipv6Address.parse('2001:db8::2');
-  const hao = buildIpv6Packet({ src, dst, nextHeader: 135, payload: new Uint8Array(8), homeAddressOption: src });
-  assert.equal(upperLayerProtocol(hao), 135);
-  const udp = buildIpv6Packet({ src, dst, nextHeader: 17, payload: new Uint8Array(8), routingHeaderType2: src });
-  assert.equal(upperLayerProtocol(udp), 17);
-  assert.equal(upperLayerProtocol(hao.subarray(0, 41)), -1);
 });
 
 test('TUN in a namespace: a datagram to a routed address comes out of the device, a written packet goes in', () => {
@@ -145,24 +136,6 @@ test('TUN in a namespace: a datagram to a routed address comes out of the device
       intoKernel: { text: 'pong', from: '10.99.1.9:7' },
       linkAfterClose: 'gone',
     });
-  } finally {
-    execFileSync('ip', ['netns', 'del', ns]);
-  }
-});
-
-test('the kernel guard ruleset loads into nftables: HAO and RH2 drops limited to the node addresses', () => {
-  assert.ok(privileged, 'this test needs root (CI runs as root)');
-  const ns = `dsmguard${process.pid}`;
-  execFileSync('ip', ['netns', 'add', ns]);
-  try {
-    const rules = kernelGuardRuleset('dsmip_guard_t', [Ipv6Address.parse('2001:db8::1'), Ipv6Address.parse('::1')]);
-    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: rules });
-    const listed = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip6', 'dsmip_guard_t'], {
-      encoding: 'utf8',
-    });
-    assert.match(listed, /ip6 daddr \{ ::1, 2001:db8::1 \} exthdr dst exists drop/);
-    assert.match(listed, /ip6 daddr \{ ::1, 2001:db8::1 \} rt type 2 drop/);
-    assert.match(listed, /hook input priority raw/); // -300, before the kernel parses the extension headers
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
   }

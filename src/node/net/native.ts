@@ -5,11 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface NativeModule {
   openTun(name: string): [number, string];
   openRaw(family: 4 | 6, protocol: number): number;
-  openPacket(ifname: string, ethertype: number): number;
+  /** `filter`: a classic BPF program as flat [code, jt, jf, k] quads (empty: none). */
+  openPacket(ifname: string, ethertype: number, filter: readonly number[]): number;
   write(fd: number, packet: Uint8Array): number;
   sendTo(fd: number, packet: Uint8Array, destination: Uint8Array): number;
   close(fd: number): number;
@@ -17,7 +19,8 @@ interface NativeModule {
   unwatch(handle: object): void;
 }
 
-const ADDON_PATH = new URL('../../../build/dsmip_native.node', import.meta.url).pathname;
+// fileURLToPath, not .pathname: a checkout path with spaces or non-ASCII characters stays a usable file name.
+const ADDON_PATH = fileURLToPath(new URL('../../../build/dsmip_native.node', import.meta.url));
 
 export type NativeAvailability = { readonly available: true } | { readonly available: false; readonly reason: string };
 
@@ -81,7 +84,7 @@ export class PacketHandle {
     protected readonly native: NativeModule,
   ) {}
 
-  /** Writes one whole packet (TUN, AF_PACKET-less raw sockets connected by the kernel's routing). */
+  /** Writes one whole packet to the fd; on a TUN device the kernel receives it as if it arrived on that interface. */
   write(packet: Uint8Array): boolean {
     if (this.closed) return false;
     return this.account(this.native.write(this.fd, packet));

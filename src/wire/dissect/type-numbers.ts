@@ -1,7 +1,7 @@
 import { type Dhcpv4Message, dhcpv4OptionCode } from '../dhcpv4/index.ts';
 import { type Dhcpv6Message, type Dhcpv6Option, dhcpv6OptionCode } from '../dhcpv6/index.ts';
 import { akaAttributeType, type EapPacket } from '../eap/index.ts';
-import { cpAttributeType, type IkeHeader, type IkeMessage, type IkePayload, payloadType } from '../ike/index.ts';
+import { cpAttributeType, type IkePayload, payloadType } from '../ike/index.ts';
 import { ndOptionType } from '../ip/nd-options.ts';
 import type { RouterAdvertisement } from '../ip/router-advertisement.ts';
 import { MH_TYPE_OF_KIND, type MobilityMessage, mobilityOptionType } from '../mh/index.ts';
@@ -19,10 +19,6 @@ function typed<T extends object>(items: readonly T[], typeOf: (x: T) => number, 
 export function mhWithTypes(m: MobilityMessage): object {
   const mhType = m.kind === 'unknown' ? m.type : MH_TYPE_OF_KIND[m.kind];
   return { mhType, ...m, ...('options' in m ? { options: typed(m.options, mobilityOptionType) } : {}) };
-}
-
-export function ikeWithTypes(m: IkeMessage): { header: IkeHeader; payloads: Record<string, unknown>[] } {
-  return { header: m.header, payloads: ikePayloadsWithTypes(m.payloads) };
 }
 
 /** A payload chain, from a message or from a decrypted SK payload. */

@@ -8,6 +8,7 @@ import { buildIpv4Packet, buildIpv6Packet } from './build.ts';
 import { DEFAULT_TTL, Icmpv6Type, IPV6_HEADER_LENGTH, IpProtocol } from './constants.ts';
 import { encodeIcmpv4Error, Icmpv6UnreachableCode } from './icmp-errors.ts';
 import { ICMPV4_PROTOCOL, Icmpv4UnreachableCode, isIcmpv4ErrorType } from './icmpv4.ts';
+import { walkIpv6Chain } from './ipv6-chain.ts';
 
 /** RFC 8200 §5: the minimum IPv6 link MTU, which bounds an ICMPv6 error packet (RFC 4443 §2.4 (c)). */
 export const IPV6_MINIMUM_MTU = 1280;
@@ -95,29 +96,12 @@ export function buildFragmentationNeeded(o: Icmpv4ErrorPacketOptions & { readonl
   });
 }
 
-/** Where the upper-layer header of an IPv6 packet starts and which it is, walking extension headers (RFC 8200 §4). */
-function ipv6UpperLayer(p: Uint8Array): { readonly protocol: number; readonly at: number } | undefined {
-  let next = p[6]!;
-  let at = IPV6_HEADER_LENGTH;
-  // Each extension header is at least 8 bytes, so the walk ends within the packet.
-  while (at + 8 <= p.length) {
-    if (next === IpProtocol.FRAGMENT) {
-      // A non-first fragment hides the upper-layer header (RFC 8200 §4.5).
-      if ((((p[at + 2]! << 8) | p[at + 3]!) & 0xfff8) !== 0) return undefined;
-      next = p[at]!;
-      at += 8;
-    } else if (next === IpProtocol.HOP_BY_HOP || next === IpProtocol.ROUTING || next === IpProtocol.DEST_OPTS) {
-      next = p[at]!;
-      at += (p[at + 1]! + 1) * 8;
-    } else break;
-  }
-  return at <= p.length ? { protocol: next, at } : undefined;
-}
-
 /**
- * RFC 4443 §2.4 (e): no ICMPv6 error about an ICMPv6 error, about a packet to a multicast address (except Packet
- * Too Big, (e.3) exception 2), or about a packet whose source is unspecified or multicast (e.6); (e) (.4) link-layer
- * multicast cannot be told on a TUN. Needs a whole IPv6 header.
+ * RFC 4443 §2.4 (e): no ICMPv6 error about an ICMPv6 error (e.1) or a Redirect (e.2), about a packet to a multicast
+ * address (except Packet Too Big, (e.3) exception 2), or about a packet whose source is unspecified or multicast
+ * (e.6); (e.4) link-layer multicast cannot be told on a TUN. Needs a whole IPv6 header and a whole extension header
+ * chain: a truncated one may hide an ICMPv6 error, so it gets no answer. Behind a later fragment the upper-layer
+ * header cannot be seen (RFC 8200 §4.5) and the packet is treated as not ICMPv6.
  */
 export function mayReportIpv6(packet: Uint8Array, packetTooBig: boolean): boolean {
   if (packet.length < IPV6_HEADER_LENGTH || packet[0]! >> 4 !== 6) return false;
@@ -131,11 +115,12 @@ export function mayReportIpv6(packet: Uint8Array, packetTooBig: boolean): boolea
   }
   if (unspecified) return false;
   if (packet[24] === 0xff && !packetTooBig) return false;
-  const upper = ipv6UpperLayer(packet);
-  if (upper?.protocol === IpProtocol.ICMPV6) {
-    // Types below 128 are error messages (RFC 4443 §2.1); a truncated header is treated as one (no answer).
-    const type = packet[upper.at];
-    if (type === undefined || type < 128) return false;
+  const chain = walkIpv6Chain(packet);
+  if (chain === undefined) return false;
+  if (chain.protocol === IpProtocol.ICMPV6 && chain.fragment !== 'later') {
+    // Types below 128 are error messages (RFC 4443 §2.1); a missing type byte is treated as one (no answer).
+    const type = packet[chain.offset];
+    if (type === undefined || type < 128 || type === Icmpv6Type.REDIRECT) return false;
   }
   return true;
 }
