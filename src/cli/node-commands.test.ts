@@ -1,5 +1,6 @@
 // `dsmip ha` and `dsmip ue` as two processes on loopback (lab aliases, no root needed): the UE attaches, SIGTERM
-// makes it deregister, both exit 0. Config errors stop either program with exit 2 before anything starts.
+// makes it deregister (a SIGHUP meanwhile does not end it), both exit 0. Config errors stop either program with
+// exit 2 before anything starts.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,7 +118,14 @@ test('dsmip ha + dsmip ue: attach, SIGTERM → deregistration, both exit 0', asy
     assert.match(String(attached.ipv6HomeAddress), /^2001:db8:100:/);
     const events = ue.lines.map((l) => l.event as { kind?: string; lifetimeSec?: number } | undefined);
     assert.equal(events.find((e) => e?.kind === 'registered')?.lifetimeSec, 1800, '--set applied');
+    // A SIGHUP while the UE deregisters must not end it (SIGHUP's default action): the HA is held still meanwhile,
+    // so the deregistration is surely in progress when the SIGHUP lands.
+    ha.child.kill('SIGSTOP');
     ue.child.kill('SIGTERM');
+    await ue.waitFor('deregistering');
+    ue.child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 200));
+    ha.child.kill('SIGCONT');
     assert.equal(await ue.exit, 0);
     assert.ok(ue.lines.some((l) => l.msg === 'deregistered' && (l.event as { acknowledged?: boolean })?.acknowledged));
     await ha.waitFor('binding-removed');
@@ -147,7 +155,7 @@ test('dsmip ue on SIGHUP: a new access.ipv4.careOfAddress in the file → BU and
     assert.match(String(refused.problem), /ue-hup\.yaml line 9: ue\.access\.ipv4\.careOfAddress/);
     writeFileSync(ueFile, UE_YAML.replace('careOfAddress: 192.0.2.100', 'careOfAddress: 192.0.2.101'));
     ue.child.kill('SIGHUP');
-    const reloaded = await ue.waitFor('config reloaded (SIGHUP)');
+    const reloaded = await ue.waitFor('config re-read (SIGHUP)');
     assert.equal(reloaded.careOf, '192.0.2.101');
     const done = await ue.waitFor('re-registered from the new care-of address');
     const change = done.change as { from: string; to: string; ikeSaRenegotiated: boolean };

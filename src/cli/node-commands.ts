@@ -15,14 +15,14 @@ import {
   onReloadSignal,
   untilStopSignal,
 } from './node-runtime.ts';
-import { reloadAccess } from './ue-reload.ts';
+import { reloadConfig } from './ue-reload.ts';
 
 const UE_EXIT_HELP = `
 SIGHUP re-reads the config file (with the same DSMIP_* variables and --set flags) and applies its access section:
 a new care-of address of the running family (access.ipv4.careOfAddress, or access.ipv6.careOfAddress on IPv6
 access) moves the UE there (a Binding Update from the new address, RFC 6275 §11.7.1, then a new IKE SA from it,
-RFC 5555 §5.1). Other access changes take effect after a restart; an invalid file is logged and
-the running config kept. Same idea in a program: UserEquipment.changeCareOfAddress(address).
+RFC 5555 §5.1). Every other change (other access keys, other sections) is logged as taking effect after a restart;
+an invalid file is logged and the running config kept. Same idea in a program: UserEquipment.changeCareOfAddress.
 
 Exit codes: 0 deregistered after SIGTERM/SIGINT, 1 the attach or a socket failed, 2 usage or config error,
 4 the access in the config needs raw IP sockets (access.family ipv6 without root or CAP_NET_RAW, the native addon,
@@ -69,6 +69,9 @@ export function addUeCommand(program: Command, setExit: (code: number) => void):
       const { config, aliases } = ready;
       const log = createLogger({ ...config.logging, name: 'dsmip-ue' });
       const stop = untilStopSignal();
+      // SIGHUP's default action ends the process: held for the whole command (a reload before the attach or during
+      // the deregistration is ignored), removed only at the very end.
+      const holdSighup = onReloadSignal(() => undefined);
       let ue: UserEquipment | undefined;
       let offReload: (() => void) | undefined;
       try {
@@ -78,12 +81,12 @@ export function addUeCommand(program: Command, setExit: (code: number) => void):
         // A signal during the attach: stop waiting; `stop()` below ends the attempt (its rejection is expected).
         attaching.catch(() => undefined);
         // Reloads run one at a time, once attached (a move needs a binding to move).
-        let access = config.access;
+        let current = config;
         let reloads: Promise<unknown> = attaching.catch(() => undefined);
         offReload = onReloadSignal(() => {
           reloads = reloads.then(async () => {
             if (!running.attached) return;
-            access = await reloadAccess(access, { load: () => loadUeConfig(configInput(flags)), ue: running, log });
+            current = await reloadConfig(current, { load: () => loadUeConfig(configInput(flags)), ue: running, log });
           });
         });
         const r = await Promise.race([attaching, stop.then(() => undefined)]);
@@ -120,6 +123,7 @@ export function addUeCommand(program: Command, setExit: (code: number) => void):
       } finally {
         offReload?.();
         await ue?.stop();
+        holdSighup();
       }
     });
 }

@@ -4,7 +4,7 @@ import { loadUeConfig, type UeConfig } from '../config/load.ts';
 import { createMemoryLogger } from '../obs/log.ts';
 import { ConfigError } from '../util/errors.ts';
 import type { Ipv4Address } from '../util/ip-address.ts';
-import { accessReload, reloadAccess } from './ue-reload.ts';
+import { accessReload, configReload, reloadConfig } from './ue-reload.ts';
 
 const CA = new URL('../../test/fixtures/pki/ca-ecdsa.pem', import.meta.url).pathname;
 
@@ -47,7 +47,21 @@ test('accessReload: a new CoA of the running family is a move; the family, the i
   assert.deepEqual(accessReload(v6, v6c), { careOf: undefined, needsRestart: ['ue.access.ipv4.careOfAddress'] });
 });
 
-test('reloadAccess: moves on a new CoA, keeps the running access on a bad file or a failed move', async () => {
+test('configReload: every other changed section is listed for a restart, by key path', () => {
+  const running = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.100 } }');
+  const again = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.100 } }');
+  assert.deepEqual(configReload(running, again), { careOf: undefined, needsRestart: [] }, 'the same file: nothing');
+  const edited = {
+    ...ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.101 } }'),
+    apn: 'ims',
+    mobility: { ...running.mobility, forceUdp: !running.mobility.forceUdp },
+  };
+  const r = configReload(running, edited);
+  assert.equal(r.careOf?.toString(), '192.0.2.101');
+  assert.deepEqual(r.needsRestart, ['ue.apn', 'ue.mobility']);
+});
+
+test('reloadConfig: moves on a new CoA, keeps the running config on a bad file or a failed move', async () => {
   const { logger, lines } = createMemoryLogger();
   const moves: string[] = [];
   const mover = {
@@ -57,21 +71,28 @@ test('reloadAccess: moves on a new CoA, keeps the running access on a bad file o
       return { changed: true };
     },
   };
-  const next = await reloadAccess(A, { load: () => ({ access: B }) as UeConfig, ue: mover, log: logger });
-  assert.equal(next.ipv4?.careOfAddress.toString(), '192.0.2.101');
+  const A = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.100 } }');
+  const B = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.101 } }');
+  const next = await reloadConfig(A, { load: () => ({ ...B, apn: 'ims' }), ue: mover, log: logger });
+  assert.equal(next.access.ipv4?.careOfAddress.toString(), '192.0.2.101');
+  assert.equal(next.apn, 'internet', 'only the care-of address applies while running');
   assert.deepEqual(moves, ['192.0.2.101']);
   assert.ok(lines.some((l) => l.msg === 're-registered from the new care-of address'));
+  const reread = lines.find((l) => l.msg === 'config re-read (SIGHUP)');
+  assert.deepEqual(reread?.needsRestart, ['ue.apn']);
+  const warned = lines.find((l) => l.msg === 'these changes take effect after a restart');
+  assert.deepEqual(warned?.keys, ['ue.apn']);
 
   const bad = () => {
     throw new ConfigError('INVALID', 'ue.access.ipv4.careOfAddress', 'expected an IPv4 address');
   };
-  assert.equal(await reloadAccess(B, { load: bad, ue: mover, log: logger }), B);
+  assert.equal(await reloadConfig(B, { load: bad, ue: mover, log: logger }), B);
   const refused = lines.find((l) => l.msg === 'config reload failed: the running config stays');
   assert.match(String(refused?.problem), /ue\.access\.ipv4\.careOfAddress/);
 
-  const C = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.66 } }').access;
-  assert.equal(await reloadAccess(B, { load: () => ({ access: C }) as UeConfig, ue: mover, log: logger }), B);
+  const C = ue('{ family: ipv4, interface: eth0, ipv4: { careOfAddress: 192.0.2.66 } }');
+  assert.equal(await reloadConfig(B, { load: () => C, ue: mover, log: logger }), B);
   assert.ok(lines.some((l) => l.msg === 'care-of address change failed'));
-  assert.equal(await reloadAccess(B, { load: () => ({ access: B }) as UeConfig, ue: mover, log: logger }), B);
+  assert.equal(await reloadConfig(B, { load: () => B, ue: mover, log: logger }), B);
   assert.deepEqual(moves, ['192.0.2.101', '192.0.2.66'], 'no move when nothing changed');
 });

@@ -4,6 +4,7 @@
  * DHCP through the tunnel (§5.1.1), the TUN device, logging and capture.
  */
 import { z } from 'zod';
+import { parseHaApn, tryBuildHaApn } from '../discovery/ha-apn.ts';
 import { imsiMatchesPlmn } from '../eap/identity.ts';
 import { isWireError } from '../util/errors.ts';
 import { decodePco } from '../wire/pco/pco.ts';
@@ -244,12 +245,35 @@ export const ueSchema = z
           'IPv4-only access: use dns, static, pco or epdgHomeAgentAddress there',
       });
     }
-    const noPlmn = ue.identity.mcc === undefined || ue.identity.mnc === undefined;
-    if (methods.includes('dhcpv6') && d.dhcpv6?.idType === 'target' && !d.dns?.haApn && noPlmn) {
+    const { mcc, mnc } = ue.identity;
+    const noPlmn = mcc === undefined || mnc === undefined;
+    const target = methods.includes('dhcpv6') && d.dhcpv6?.idType === 'target';
+    if (target && !d.dns?.haApn && noPlmn) {
       ctx.addIssue({
         code: 'custom',
         path: ['discovery', 'dhcpv6', 'idType'],
         message: 'target asks for the HA-APN (RFC 6610 HNIDF): give identity mcc/mnc or discovery.dns.haApn',
+      });
+    }
+    // The HA-APN discovery uses (ue-config.ts haApnOf) is checked here, not at the first attach.
+    if ((d.dns || target) && !d.dns?.haApn && !noPlmn) {
+      const built = tryBuildHaApn(ue.apn, { mcc, mnc });
+      if (!built.ok) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apn'],
+          message: `no HA-APN from it: ${built.problem} (TS 23.003 §21.2)`,
+        });
+      }
+    }
+    const parsed = target && d.dns?.haApn ? parseHaApn(d.dns.haApn) : undefined;
+    if (parsed && !parsed.ok) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discovery', 'dns', 'haApn'],
+        message:
+          `DHCPv6 id-type target sends it as the HA-APN (RFC 6610 HNIDF), but it is not one: ${parsed.problem} ` +
+          '(TS 23.003 §21.2: <APN>.ha-apn.mnc<MNC>.mcc<MCC>.pub.3gppnetwork.org)',
       });
     }
     if (d.dns && !d.dns.haApn && noPlmn) {

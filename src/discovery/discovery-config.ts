@@ -93,8 +93,10 @@ export function homeAgentDiscoveryConfig(
           : positive(d.firstTransmissionDelayMaxMs, `${path}.dhcpv6.firstTransmissionDelayMaxMs`),
     });
   }
-  const first = init.first ?? (init.dns ? 'dns' : 'dhcpv6');
-  if ((first === 'dns' && !init.dns) || (first === 'dhcpv6' && !dhcpv6))
+  // With only provided HAs (PCO, ePDG, static) no procedure runs, so a defaulted `first` names nothing to check.
+  const first = init.first ?? (init.dns || !dhcpv6 ? 'dns' : 'dhcpv6');
+  const dynamic = init.dns !== undefined || dhcpv6 !== undefined;
+  if (dynamic && ((first === 'dns' && !init.dns) || (first === 'dhcpv6' && !dhcpv6)))
     throw new ConfigError('INVALID', `${path}.first`, `${first} is not configured`);
   return Object.freeze({
     provided: Object.freeze([...provided]),

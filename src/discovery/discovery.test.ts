@@ -258,3 +258,30 @@ test('configuration is validated at the edge', () => {
   assert.deepEqual([c.mode, c.first, c.dhcpv6?.maxDurationMs], ['sequential', 'dhcpv6', 10_000]);
   assert.ok(Object.isFrozen(c));
 });
+
+test('only provided HAs: the config is valid without DNS or DHCPv6, and no procedure runs after they fail', () => {
+  const config = homeAgentDiscoveryConfig({
+    provided: [homeAgentFromEpdgAttribute('20010db8ffff00000000000000000001')],
+    random: constantRandom(0.5),
+  });
+  assert.equal(config.dns, undefined);
+  assert.equal(config.dhcpv6, undefined);
+  const s = new DiscoverySim(new HomeAgentDiscovery(config), WORLD);
+  s.core.start(0);
+  assert.deepEqual(s.kinds(s.run(60_000)), ['home-agent-selected']);
+  s.core.markFailed(s.now, s.core.current()!, { kind: 'ike-no-response' });
+  const after = s.kinds(s.run(60_000));
+  assert.ok(!after.some((k) => k.startsWith('procedure-started')), after.join(', '));
+  assert.deepEqual([s.dnsNamesAsked.length, s.dhcpTransmissions], [0, 0]);
+  assert.throws(
+    () =>
+      homeAgentDiscoveryConfig({
+        first: 'dhcpv6',
+        dns: { target: { kind: 'name', name: HA_APN } },
+        random: constantRandom(0.5),
+      }),
+    {
+      code: 'INVALID',
+    },
+  );
+});

@@ -2,8 +2,8 @@
  * The UE's DHCPv6 Home Agent discovery (TS 24.303 §5.1.2.1.5, RFC 6610) on a real access link against Kea 2.2, the
  * UE side being the product code: config file → `discoverHomeAgents` → UDP 546 on the interface's link-local
  * address (access-link.ts), run in the client namespace of a veth pair (test/peers/dhcp-dns/netns.ts):
- *   Information-request { Client Identifier, Elapsed Time, ORO(50, 49, 71, 72, 73, ...) } --> ff02::1:2%if
- *   <-- Reply { Server Identifier, Client Identifier, VDINF { HAA, HAA(64:ff9b::/96) } }
+ *   Information-request { Elapsed Time, ORO(50, 49, 71, 72, 73, ...) } --> ff02::1:2%if  (no Client ID, RFC 8415 §18.2.6)
+ *   <-- Reply { Server Identifier, VDINF { HAA, HAA(64:ff9b::/96) } }
  * `methods: [dhcpv6]`, then `[dns, dhcpv6]` one after the other (the DNS server refuses) and in parallel. Root only.
  */
 import assert from 'node:assert/strict';

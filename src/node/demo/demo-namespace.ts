@@ -7,13 +7,18 @@
  * own network is never touched, and everything is gone when the process ends.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
 import { type IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { probeRawSockets } from '../net/raw-sockets.ts';
 
-/** Set by the parent for the child it starts in the namespace, so the child does not start another. */
+/**
+ * Set by the parent for the child it starts in the namespace: the parent's own network namespace (`net:[…]`), so the
+ * child can tell it is elsewhere; with it set no other namespace is ever started.
+ */
 export const DEMO_NAMESPACE_ENV = 'DSMIP_DEMO_NAMESPACE';
-const INSIDE = 'inside';
+const OWN_NAMESPACE = '/proc/self/ns/net';
+const INIT_NAMESPACE = '/proc/1/ns/net';
 
 export type DemoNamespacePlan =
   /** This process is the one started in the namespace: configure `lo` and run with real addresses. */
@@ -23,9 +28,44 @@ export type DemoNamespacePlan =
   /** Run on loopback aliases (no raw sockets), and why. */
   | { readonly kind: 'aliases'; readonly reason: string };
 
+/** Reads a namespace link such as `/proc/self/ns/net` (`net:[4026531840]`). */
+export type NamespaceReader = (path: string) => string;
+
+/**
+ * Whether this process is the child `runInPrivateNamespace` started: the marker names the parent's namespace and this
+ * one is another, and not init's either where that can be read (from a new namespace it often cannot). A marker left
+ * in a shell's environment must never put the lab's addresses on the host's `lo`.
+ */
+export function insideDemoNamespace(
+  env: NodeJS.ProcessEnv = process.env,
+  readNamespace: NamespaceReader = readlinkSync,
+): boolean {
+  const parent = env[DEMO_NAMESPACE_ENV];
+  if (parent === undefined || !/^net:\[\d+\]$/.test(parent)) return false;
+  let own: string;
+  try {
+    own = readNamespace(OWN_NAMESPACE);
+  } catch {
+    return false;
+  }
+  if (own === parent) return false;
+  try {
+    return readNamespace(INIT_NAMESPACE) !== own;
+  } catch {
+    return true; // pid 1's link is not ours to read: the parent's record decides
+  }
+}
+
 /** Which way `dsmip demo` runs here. Probes with one short `unshare --net true`. */
-export function demoNamespacePlan(env: NodeJS.ProcessEnv = process.env): DemoNamespacePlan {
-  if (env[DEMO_NAMESPACE_ENV] === INSIDE) return { kind: 'inside' };
+export function demoNamespacePlan(
+  env: NodeJS.ProcessEnv = process.env,
+  readNamespace: NamespaceReader = readlinkSync,
+): DemoNamespacePlan {
+  if (env[DEMO_NAMESPACE_ENV] !== undefined) {
+    // Never a namespace within a namespace: with the marker set, the demo runs where it is.
+    if (insideDemoNamespace(env, readNamespace)) return { kind: 'inside' };
+    return { kind: 'aliases', reason: `${DEMO_NAMESPACE_ENV} is set, but this is not a namespace the demo made` };
+  }
   const raw = probeRawSockets();
   if (!raw.available) return { kind: 'aliases', reason: raw.detail };
   const unshare = spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore', timeout: 5000 });
@@ -40,13 +80,13 @@ export function demoNamespacePlan(env: NodeJS.ProcessEnv = process.env): DemoNam
 }
 
 /**
- * Runs `node <entry> <args>` inside `unshare --net` with the marker set, output to this process's; resolves with
- * its exit code. SIGINT and SIGTERM are passed on, so the child deregisters and cleans up as it would alone.
+ * Runs `node <entry> <args>` inside `unshare --net` with the marker (this namespace) set, output to this process's;
+ * resolves with its exit code. SIGINT and SIGTERM are passed on, so the child deregisters and cleans up as it would alone.
  */
 export function runInPrivateNamespace(entry: string, args: readonly string[]): Promise<number> {
   const child = spawn('unshare', ['--net', '--', process.execPath, entry, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, [DEMO_NAMESPACE_ENV]: INSIDE },
+    env: { ...process.env, [DEMO_NAMESPACE_ENV]: readlinkSync(OWN_NAMESPACE) },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward);

@@ -1,18 +1,25 @@
 // The root demo's pieces without a namespace: the lab per network and access, the `ip` arguments for `lo`, the
 // framing of raw packets (RFC 6275 §6.3–§6.4, TS 24.303 §5.1.3.2, the tunnels of RFC 5555 §4.4) as the ladder and
-// the summary name it, and the notes built from what was seen.
+// the summary name it, the notes built from what was seen, and the IKE lines the trace shows in the clear.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { NO_CAPTURE } from '../../obs/capture-writer.ts';
+import { fromHex } from '../../util/hex.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import { ExchangeType, PayloadType } from '../../wire/ike/constants.ts';
+import type { IkeHeader } from '../../wire/ike/header.ts';
+import { encodeIkeMessage } from '../../wire/ike/message.ts';
 import { buildIpv4Packet, buildIpv6Packet } from '../../wire/ip/build.ts';
 import { IpProtocol } from '../../wire/ip/constants.ts';
 import { encapsulateIpInIp } from '../../wire/ip/tunnel.ts';
+import type { UeNodeEvent } from '../ue/ue-events.ts';
 import type { AttachResult } from '../ue/ue-types.ts';
 import { Framing, framingOf, framingText } from './demo-framing.ts';
 import { demoLab, ueYaml } from './demo-lab.ts';
-import { DEMO_NAMESPACE_ENV, demoNamespacePlan, loopbackAddressArgs } from './demo-namespace.ts';
+import { DEMO_NAMESPACE_ENV, demoNamespacePlan, insideDemoNamespace, loopbackAddressArgs } from './demo-namespace.ts';
 import { demoNotes } from './demo-notes.ts';
+import { DemoTrace } from './demo-trace.ts';
 
 const HOA = Ipv6Address.parse('2001:db8:100:1::7');
 const COA6 = Ipv6Address.parse('2001:db8:2::100');
@@ -47,7 +54,7 @@ test('the lab behind aliases and in a namespace', () => {
   assert.throws(() => demoLab({ nat: true, access: 'ipv6', network: 'namespace' }), RangeError);
 });
 
-test('lo addresses: /32 and /128 without DAD; the namespace child is recognised by its marker', () => {
+test('lo addresses: /32 and /128 without DAD; the namespace child needs its marker and a namespace of its own', () => {
   assert.deepEqual(loopbackAddressArgs(Ipv4Address.parse('192.0.2.1')), [
     '-4',
     'addr',
@@ -57,7 +64,29 @@ test('lo addresses: /32 and /128 without DAD; the namespace child is recognised 
     'lo',
   ]);
   assert.deepEqual(loopbackAddressArgs(HA6), ['-6', 'addr', 'add', '2001:db8:1::1/128', 'dev', 'lo', 'nodad']);
-  assert.deepEqual(demoNamespacePlan({ [DEMO_NAMESPACE_ENV]: 'inside' }), { kind: 'inside' });
+  const HOST = 'net:[4026531840]';
+  const CHILD = 'net:[4026532999]';
+  const marker = { [DEMO_NAMESPACE_ENV]: HOST }; // the parent's namespace, as runInPrivateNamespace sets it
+  const links =
+    (self: string, init: string | undefined) =>
+    (path: string): string => {
+      if (path === '/proc/self/ns/net') return self;
+      if (init === undefined) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return init;
+    };
+  assert.deepEqual(demoNamespacePlan(marker, links(CHILD, HOST)), { kind: 'inside' });
+  assert.equal(
+    insideDemoNamespace(marker, links(CHILD, undefined)),
+    true,
+    "pid 1's link unreadable: the marker decides",
+  );
+  // A marker left in a shell: its namespace is the one it names, or init's; either way `lo` stays untouched, and
+  // no other namespace is started (the plan falls back to aliases rather than entering again).
+  assert.equal(insideDemoNamespace(marker, links(HOST, HOST)), false);
+  assert.equal(insideDemoNamespace({ [DEMO_NAMESPACE_ENV]: CHILD }, links(HOST, HOST)), false);
+  assert.equal(insideDemoNamespace({ [DEMO_NAMESPACE_ENV]: 'inside' }, links(CHILD, HOST)), false);
+  assert.equal(demoNamespacePlan(marker, links(HOST, HOST)).kind, 'aliases');
+  assert.equal(insideDemoNamespace({}, links(CHILD, HOST)), false);
 });
 
 test('framings: BU with HAO, BA with RH2, BA in protocol 41, and the four data tunnels', () => {
@@ -125,4 +154,52 @@ test('notes from what was seen: namespace, the seed BA in protocol 41, HAO/RH2, 
 
   // Behind aliases nothing is raw: no notes of this kind.
   assert.deepEqual(demoNotes(demoLab({ nat: false }), attach, new Set()), []);
+});
+
+test('the ladder shows an IKE message in the clear on every line, its retransmissions too (RFC 7296 §2.1)', () => {
+  const lab = demoLab({ nat: false });
+  const trace = new DemoTrace(lab, NO_CAPTURE, () => 0);
+  const header: IkeHeader = {
+    initiatorSpi: fromHex('0102030405060708'),
+    responderSpi: fromHex('1112131415161718'),
+    majorVersion: 2,
+    minorVersion: 0,
+    exchangeType: ExchangeType.IKE_AUTH,
+    response: false,
+    higherVersion: false,
+    initiator: true,
+    messageId: 1,
+  };
+  const sealed = encodeIkeMessage({
+    header,
+    payloads: [{ kind: 'sk', firstPayload: PayloadType.IDI, data: new Uint8Array(48) }],
+  });
+  const sent = (atMs: number): UeNodeEvent => ({
+    kind: 'datagram',
+    trace: {
+      direction: 'sent',
+      label: 'ike',
+      local: lab.careOf,
+      localPort: 500,
+      remote: lab.ha4,
+      remotePort: 500,
+      wireLocal: lab.careOf,
+      wireRemote: lab.ha4,
+      payload: sealed,
+      atMs,
+    },
+  });
+  const idi = { kind: 'idi' as const, idType: 3, data: new TextEncoder().encode('0001@nai.example') };
+  // The endpoint sends, then reports the payloads; the retransmission comes after the report.
+  trace.onUe(sent(1));
+  trace.onUe({
+    kind: 'ike',
+    event: { kind: 'message-payloads', ikeSaId: 1, direction: 'sent', header, payloads: [idi] },
+  });
+  trace.onUe(sent(1001));
+  const lines = trace.recorder.entries.map((e) => e.summary);
+  assert.deepEqual(lines, [
+    'IKE_AUTH request #1 SK{IDi(0001@nai.example)}',
+    'IKE_AUTH request #1 SK{IDi(0001@nai.example)}',
+  ]);
 });

@@ -5,7 +5,9 @@
  * socket is not traced. ESP hides the BU and the BA on the wire: the nodes report them in the clear just before
  * they are sealed, and the next ESP datagram of that node shows them (RFC 4877 §4.3 transport mode). The same for
  * IKE: the UE's engine reports the payloads inside each SK payload it seals or opens, and the message's line on the
- * ladder is rewritten with them (matched by SPIs, message ID and direction, RFC 7296 §3.1).
+ * ladder is rewritten with them (matched by SPIs, message ID and direction, RFC 7296 §3.1). The engine reports a
+ * message once: a message the UE sends is on the wire before its report (the endpoint sends, then hands on events),
+ * one it receives was sent by the HA before; a retransmission comes later still and finds the payloads kept.
  * Raw IP packets (with raw sockets, in the namespace demo) are taken the same way, from their sender: whole packets
  * into the capture, one ladder line each, and their framing noted (demo-framing.ts) for the summary.
  */
@@ -20,6 +22,7 @@ import { toHex } from '../../util/hex.ts';
 import type { IpAddress } from '../../util/ip-address.ts';
 import type { IkeHeader } from '../../wire/ike/header.ts';
 import { decodeIkeMessage, type IkeMessage } from '../../wire/ike/message.ts';
+import type { IkePayload } from '../../wire/ike/payload.ts';
 import type { HomeAgentNodeEvent } from '../ha/ha-events.ts';
 import { type DatagramTraceEvent, datagramRecordOf, summarizeDatagram } from '../net/datagram-trace.ts';
 import type { RawPacketTrace } from '../net/raw-transport.ts';
@@ -78,6 +81,8 @@ export class DemoTrace {
   private readonly toUe: InFlight[] = [];
   /** IKE lines waiting for their cleartext, by `ikeKey` (retransmissions share one). */
   private readonly sealed = new Map<string, Sealed[]>();
+  /** The cleartext reported for each `ikeKey`, for the retransmissions still to come. */
+  private readonly revealed = new Map<string, readonly IkePayload[]>();
   /** The raw-IP framings seen, in first-seen order. */
   readonly framings = new Set<Framing>();
 
@@ -211,18 +216,23 @@ export class DemoTrace {
     const ike = s.protocol === 'IKE' ? ikeMessageOf(e) : undefined;
     if (ike?.payloads.some((p) => p.kind === 'sk')) {
       const key = ikeKey(ike.header);
-      this.sealed.set(key, [...(this.sealed.get(key) ?? []), { entry, message: ike }]);
+      const payloads = this.revealed.get(key);
+      if (payloads) this.showClear({ entry, message: ike }, payloads);
+      else this.sealed.set(key, [...(this.sealed.get(key) ?? []), { entry, message: ike }]);
     }
   }
 
   /** Rewrites the lines of one protected IKE message with the payloads the engine sealed or opened. */
   private reveal(e: MessagePayloadsEvent): void {
     const key = ikeKey(e.header);
-    for (const { entry, message } of this.sealed.get(key) ?? []) {
-      const clear = summarizeIke(message, e.payloads);
-      const route = entry.details?.[0];
-      this.recorder.revise(entry, { summary: clear.summary, details: [...(route ? [route] : []), ...clear.details] });
-    }
+    this.revealed.set(key, e.payloads);
+    for (const line of this.sealed.get(key) ?? []) this.showClear(line, e.payloads);
     this.sealed.delete(key);
+  }
+
+  private showClear({ entry, message }: Sealed, payloads: readonly IkePayload[]): void {
+    const clear = summarizeIke(message, payloads);
+    const route = entry.details?.[0];
+    this.recorder.revise(entry, { summary: clear.summary, details: [...(route ? [route] : []), ...clear.details] });
   }
 }

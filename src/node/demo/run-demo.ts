@@ -20,6 +20,7 @@ import { HomeAgent } from '../ha/home-agent.ts';
 import { monotonicNowMs } from '../net/clock.ts';
 import { probeRawSockets, type RawSocketSupport, rawSocketsNotUsed } from '../net/raw-sockets.ts';
 import { UdpNatRelay } from '../net/udp-nat-relay.ts';
+import { ipv6AccessNeedsRaw } from '../ue/ue-access.ts';
 import type { AttachResult } from '../ue/ue-types.ts';
 import { UserEquipment } from '../ue/user-equipment.ts';
 import {
@@ -33,7 +34,7 @@ import {
   type IkePorts,
   ueYaml,
 } from './demo-lab.ts';
-import { configureNamespaceLoopback, DEMO_NAMESPACE_ENV } from './demo-namespace.ts';
+import { configureNamespaceLoopback, insideDemoNamespace } from './demo-namespace.ts';
 import { demoNotes } from './demo-notes.ts';
 import { demoSummary } from './demo-summary.ts';
 import { DemoTrace } from './demo-trace.ts';
@@ -98,10 +99,7 @@ function ipv6AccessUnavailable(reason: string | undefined): string {
   const raw = probeRawSockets();
   const why =
     reason ?? (raw.available ? 'the demo runs on loopback address aliases, which raw packets cannot use' : raw.detail);
-  return (
-    'IPv6 access needs raw IPv6 sockets (a BU with the Home Address option and a BA with a type 2 routing header, ' +
-    `RFC 6275 §6.3–§6.4; ESP and MH as IP protocols 50 and 135): ${why}. Run the demo with --access ipv4.`
-  );
+  return `${ipv6AccessNeedsRaw(why)}. Run the demo with --access ipv4.`;
 }
 
 const AT_HOME_NOTE =
@@ -128,7 +126,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   let raw: RawSocketSupport | undefined = o.aliasesReason ? rawSocketsNotUsed(o.aliasesReason) : undefined;
   if (network === 'namespace') {
     // Only in the namespace demo-namespace.ts made: these addresses must never land on the host's own `lo`.
-    if (process.env[DEMO_NAMESPACE_ENV] !== 'inside') throw new Error('network: namespace needs the demo namespace');
+    if (!insideDemoNamespace()) throw new Error('network: namespace needs the demo namespace');
     configureNamespaceLoopback(lab.hostAddresses);
     // The UE keeps one alias behind the NAT (demo-lab.ts) and would give up raw sockets for it; its CoA is real.
     raw = probeRawSockets();
@@ -174,6 +172,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       ...(raw ? { rawSupport: raw } : {}),
       ...(keyLog ? { keyLog } : {}),
       dhcpv6FirstDelayMaxMs: 0,
+      ikeMessageTrace: true, // the ladder shows the payloads inside each SK payload (demo-trace.ts)
       ...(o.atHome ? { atHome: true } : {}),
       timeouts: TIMEOUTS,
       onEvent: (e) => trace.onUe(e),

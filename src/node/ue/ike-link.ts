@@ -6,6 +6,7 @@
  */
 import type { IkeEvent } from '../../ike/events.ts';
 import type { IkeInitiator } from '../../ike/initiator.ts';
+import type { IpAddress } from '../../util/ip-address.ts';
 import type { MobilitySaRegistry } from '../mobility/sa-registry.ts';
 import type { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
@@ -13,6 +14,8 @@ import { type IkeAttachInputs, type IkeAttachOutcome, runIkeAttach } from './ue-
 
 export class IkeLink {
   private closed = false;
+  /** Ends the wait of a `delete` in progress (the link was closed meanwhile). */
+  private endDeleteWait: (() => void) | undefined;
 
   constructor(
     readonly endpoint: IkeDatagramEndpoint<IkeInitiator>,
@@ -21,22 +24,39 @@ export class IkeLink {
     readonly events: Listeners<IkeEvent>,
     private readonly installed: Set<number>,
     private readonly registry: MobilitySaRegistry,
+    /** The care-of address this IKE SA runs from (RFC 4877 §4.4): a move compares it with its target. */
+    readonly careOf: IpAddress,
   ) {}
 
   /**
    * Deletes the IKE SA with an INFORMATIONAL Delete (RFC 7296 §1.4.1) and waits for the answer; rejects after
-   * `timeoutMs`. The link is closed either way.
+   * `timeoutMs`. Resolves at once when the link is closed or the engine has no such SA any more (nothing to send),
+   * and as soon as `close()` is called meanwhile. The link is closed either way.
    */
   async delete(timeoutMs: number): Promise<void> {
+    if (this.closed) return;
+    let answered = false;
+    let onAnswer: (() => void) | undefined;
+    const off = this.events.on((e) => {
+      if (e.kind !== 'ike-sa-deleted' || e.ikeSaId !== this.ikeSaId) return;
+      answered = true;
+      onAnswer?.();
+    });
     try {
-      const done = this.events.waitFor(
-        (e) => (e.kind === 'ike-sa-deleted' && e.ikeSaId === this.ikeSaId ? true : undefined),
-        'IKE SA deletion',
-        timeoutMs,
-      );
-      this.endpoint.run((engine, now) => engine.deleteIkeSa(now, this.ikeSaId));
-      await done;
+      // Throws only if the endpoint is closed: nothing is pending then.
+      const queued = this.endpoint.run((engine, now) => engine.deleteIkeSa(now, this.ikeSaId));
+      if (!queued || answered) return;
+      // The timer is armed only once the Delete is queued, and `close()` clears it (no timer outlives the link).
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no IKE SA deletion within ${timeoutMs} ms`)), timeoutMs);
+        onAnswer = this.endDeleteWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     } finally {
+      off();
+      this.endDeleteWait = undefined;
       this.close();
     }
   }
@@ -45,6 +65,7 @@ export class IkeLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.endDeleteWait?.();
     this.endpoint.close();
     for (const spi of this.installed) this.registry.remove(spi);
     this.installed.clear();
@@ -79,7 +100,7 @@ export async function openIkeLink(i: IkeAttachInputs): Promise<IkeLinkOutcome> {
     throw e;
   });
   const { endpoint, ikeSaId, ...rest } = outcome;
-  return { ...rest, link: new IkeLink(endpoint, ikeSaId, events, installed, i.registry) };
+  return { ...rest, link: new IkeLink(endpoint, ikeSaId, events, installed, i.registry, i.careOf) };
 }
 
 /** IKE SAs a move left behind, deleted in the background (RFC 6275 §11.7.3 "SHOULD discard"). */

@@ -7,7 +7,15 @@ import { candidate } from '../../discovery/candidates.ts';
 import { RawProtocol } from '../../net/transport.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { rawSocketsNotUsed } from '../net/raw-sockets.ts';
-import { accessInfoOf, accessProblem, careOfOf, homeAgentAddressesOf, ikeRemoteOf, rawSocketsOf } from './ue-access.ts';
+import {
+  accessInfoOf,
+  accessProblem,
+  careOfOf,
+  homeAgentAddressesOf,
+  ikeRemoteOf,
+  ipv6AccessNeedsRaw,
+  rawSocketsOf,
+} from './ue-access.ts';
 
 function ue(access: string, mobility = ''): ReturnType<typeof loadUeConfig> {
   return loadUeConfig({
@@ -44,11 +52,22 @@ test('care-of address and raw sockets per access family', () => {
   ]);
 });
 
-test('IPv6 access without raw sockets is refused with the reason; IPv4 access never is', () => {
+test('IPv6 access without all its raw sockets is refused with the reason; IPv4 access never is', () => {
   const none = rawSocketsNotUsed('lab address aliases apply to UDP sockets only');
-  assert.equal(accessProblem(V4, none), undefined);
-  assert.equal(accessProblem(V6, { available: true }), undefined);
-  assert.match(accessProblem(V6, none) ?? '', /^IPv6 access needs raw IPv6 sockets .*: lab address aliases/);
+  const all = () => true;
+  assert.equal(
+    accessProblem(V4, none, () => false),
+    undefined,
+  );
+  assert.equal(accessProblem(V6, { available: true }, all), undefined);
+  assert.match(
+    accessProblem(V6, none, () => false) ?? '',
+    /^IPv6 access needs raw IPv6 sockets .*IP protocols 50, 41 and 4\): lab address aliases/,
+  );
+  // Raw sockets in general, but not ESP: the BA (RH2 around ESP) could never arrive, so the UE does not start.
+  const noEsp = (protocol: number) => protocol !== RawProtocol.ESP;
+  assert.match(accessProblem(V6, { available: true }, noEsp) ?? '', /cannot open protocol 50 raw over IPv6$/);
+  assert.match(ipv6AccessNeedsRaw('why'), /^IPv6 access needs .*RFC 6275 §6\.3–§6\.4.*: why$/);
 });
 
 test('which HAs an access can use, and where IKE goes', () => {

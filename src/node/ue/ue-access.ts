@@ -34,24 +34,42 @@ export function careOfOf(config: UeConfig): IpAddress {
   return careOf;
 }
 
-/** Why the access cannot run here (the provider's probe, which also rules out lab aliases), or undefined. */
-export function accessProblem(config: UeConfig, raw: RawSocketSupport): string | undefined {
-  if (config.access.family !== 'ipv6' || raw.available) return undefined;
+/** The raw IPv6 sockets IPv6 access cannot run without, as [protocol, family]. */
+const IPV6_ACCESS_RAW: readonly [number, IpFamily][] = [
+  [RawProtocol.ESP, 6], // the BA with RH2 around ESP (RFC 6275 §6.4, RFC 4877 §4.3)
+  [RawProtocol.IPV6_IN_IP, 6], // the tunnel: IPv6-in-IPv6 (RFC 6275 §10.4)
+  [RawProtocol.IPV4_IN_IP, 6], // and IPv4-in-IPv6 (RFC 5555 §4.4.1)
+];
+
+/** Why IPv6 access cannot run, given the reason raw IPv6 sockets are missing (the UE's and the demo's message). */
+export function ipv6AccessNeedsRaw(why: string): string {
+  const protocols = IPV6_ACCESS_RAW.map(([p]) => p);
   return (
     'IPv6 access needs raw IPv6 sockets (a BU with the Home Address option and a BA with a type 2 routing header, ' +
-    `RFC 6275 §6.3–§6.4; ESP and the tunnel as IP protocols 50, 41 and 4): ${raw.detail}`
+    `RFC 6275 §6.3–§6.4; ESP and the tunnel as IP protocols ${protocols.slice(0, -1).join(', ')} and ` +
+    `${protocols.at(-1)}): ${why}`
   );
+}
+
+/**
+ * Why the access cannot run here, or undefined: IPv6 access needs every one of its raw sockets (`canOpenRaw`, the
+ * provider's probe, which also rules out lab aliases); IPv4 access runs without them (F = 1).
+ */
+export function accessProblem(
+  config: UeConfig,
+  raw: RawSocketSupport,
+  canOpenRaw: (protocol: number, family: IpFamily) => boolean,
+): string | undefined {
+  if (config.access.family !== 'ipv6') return undefined;
+  if (!raw.available) return ipv6AccessNeedsRaw(raw.detail);
+  const missing = rawSocketsOf(config).filter(([p, f]) => !canOpenRaw(p, f));
+  if (missing.length === 0) return undefined;
+  return ipv6AccessNeedsRaw(`this process cannot open protocol ${missing.map(([p]) => p).join(', ')} raw over IPv6`);
 }
 
 /** The raw sockets to open, as [protocol, family]. */
 export function rawSocketsOf(config: UeConfig): [number, IpFamily][] {
-  if (config.access.family === 'ipv6') {
-    return [
-      [RawProtocol.ESP, 6],
-      [RawProtocol.IPV6_IN_IP, 6],
-      [RawProtocol.IPV4_IN_IP, 6],
-    ];
-  }
+  if (config.access.family === 'ipv6') return IPV6_ACCESS_RAW.map(([p, f]) => [p, f]);
   // Plain ESP carries the data SA when no NAT is in the way (RFC 5555 §5.2.2), whatever F says.
   const esp: [number, IpFamily][] = config.ike.protectData ? [[RawProtocol.ESP, 4]] : [];
   if (config.mobility.forceUdp) return esp;

@@ -25,7 +25,6 @@ import { identityData } from '../../wire/ike/identity.ts';
 import { eapAkaPeerFactory } from '../ike/eap-adapters.ts';
 import type { UdpIkeAddress } from '../ike/udp-endpoint.ts';
 import { ikeTimingOf } from '../net/ike-timing.ts';
-import { tunnelClientIdentity } from './ue-dhcp.ts';
 
 /** The IDi: the configured NAI, else the root NAI from IMSI, MCC and MNC (TS 23.003 §19.3.2). */
 export function naiOf(config: UeConfig): string {
@@ -63,7 +62,9 @@ export function staticHomeAgents(config: UeConfig): HomeAgentCandidate[] {
 /**
  * The discovery core's inputs: DNS by the HA-APN and DHCPv6 on the access link (`linkLocalAddress` is the source
  * there, RFC 8415 §17; without it DHCPv6 is left out), in the order of `methods`, sequential or parallel
- * (TS 24.303 §5.1.2.1.1).
+ * (TS 24.303 §5.1.2.1.1). The Information-request on the visited access link carries no Client Identifier: RFC 8415
+ * §18.2.6 allows that (RFC 7844 §4.3.1), and any stable identifier there would let the visited network follow the
+ * subscriber, or (derived from the IMSI) find the IMSI by trying the ~10^10 IMSIs of a known MCC and MNC.
  */
 export function discoveryInitOf(
   config: UeConfig,
@@ -85,7 +86,7 @@ export function discoveryInitOf(
             idType: dhcp.idType === 'visited' ? 0 : 1,
             ...(name !== undefined ? { haApn: name } : {}),
             linkLocalAddress,
-            clientDuid: tunnelClientIdentity(config.identity.imsi).duid,
+            clientDuid: undefined,
             maxDurationMs: dhcp.timeout.ms,
             firstTransmissionDelayMaxMs: dhcp.firstDelayMax.ms,
           },
@@ -109,6 +110,11 @@ export interface InitiatorInputs {
   readonly random: (n: number) => Uint8Array;
   /** The Home Address interface identifier to keep (a new IKE SA after a move); default `mobility.interfaceId`. */
   readonly interfaceId?: Uint8Array;
+  /**
+   * The cleartext payloads of IKE_AUTH and later messages as events (EAP-AKA RES and MAC, AUTH...): only when a
+   * message trace or a debug log asks for them.
+   */
+  readonly messageTrace: boolean;
 }
 
 function caCertificates(path: string): X509Certificate[] {
@@ -164,8 +170,7 @@ export function initiatorConfigOf(config: UeConfig, i: InitiatorInputs): Initiat
     },
     ...(interfaceId ? { interfaceId } : {}),
     homeAgentAddress: i.homeAgent,
-    // The cleartext of IKE_AUTH and later messages as events, for the message trace and debug logs.
-    messageTrace: true,
+    messageTrace: i.messageTrace,
   };
 }
 

@@ -2,9 +2,11 @@
  * The UE's DHCP clients for the tunnel (TS 24.303 §5.1.2.4 last paragraph): an Information-request from the IPv6
  * HoA asking for vendor options (17), DNS (23) and the configured codes (RFC 8415 §18.2.6), and a DHCPINFORM from
  * the IPv4 HoA asking for 43, 125, 6 and the configured codes (RFC 2131 §4.4.3). A tunnel has no link-layer
- * address, so the client identity is derived from the IMSI: stable across attaches, without revealing it.
+ * address, so the client identity is derived from the subscriber: stable across attaches. It is keyed with the USIM
+ * key K, because without `ike.protectData` the tunnel crosses the visited network in the clear: a plain hash of the
+ * IMSI would give the IMSI away to anyone trying the ~10^10 IMSIs of a known MCC and MNC.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { UeConfig } from '../../config/load.ts';
 import { InformClient } from '../../dhcp/inform-client.ts';
 import { InformationRequestClient } from '../../dhcp/information-request.ts';
@@ -26,9 +28,15 @@ export interface TunnelDhcpInputs {
   readonly firstDelayMaxMs: number | undefined;
 }
 
-/** DUID-EN over a hash of the IMSI, and a locally administered unicast MAC for chaddr (RFC 2131 §2). */
-export function tunnelClientIdentity(imsi: string): { readonly duid: Duid; readonly mac: Uint8Array } {
-  const digest = createHash('sha256').update(`dsmip-ue:${imsi}`).digest();
+/**
+ * DUID-EN over HMAC-SHA-256(K, IMSI), and a locally administered unicast MAC for chaddr (RFC 2131 §2): only the
+ * holder of K can tell which IMSI it stands for.
+ */
+export function tunnelClientIdentity(subscriber: { readonly imsi: string; readonly k: Uint8Array }): {
+  readonly duid: Duid;
+  readonly mac: Uint8Array;
+} {
+  const digest = createHmac('sha256', subscriber.k).update(`dsmip-ue tunnel DHCP client:${subscriber.imsi}`).digest();
   const mac = new Uint8Array(digest.subarray(16, 22));
   mac[0] = (mac[0]! & 0xfc) | 0x02;
   return {
@@ -42,7 +50,7 @@ export function tunnelDhcpClients(
   i: TunnelDhcpInputs,
 ): { readonly v6: InformationRequestClient | undefined; readonly v4: InformClient | undefined } {
   const d = config.dhcp;
-  const id = tunnelClientIdentity(config.identity.imsi);
+  const id = tunnelClientIdentity(config.identity);
   const v6 = d.v6.enabled
     ? new InformationRequestClient({
         ...tunnelInformationRequestConfig({

@@ -31,9 +31,17 @@ const SERVER = embeddedDhcpv6ServerConfig({
 });
 
 /** An access link whose only server is the embedded one; it records where each datagram went. */
-function fakeLink(answer = true): AccessLink & { readonly sent: { to: string; port: number; type: number }[] } {
+interface Sent {
+  readonly to: string;
+  readonly port: number;
+  readonly type: number;
+  /** Whether the message carried a Client Identifier option. */
+  readonly clientId: boolean;
+}
+
+function fakeLink(answer = true): AccessLink & { readonly sent: Sent[] } {
   const listeners = new Set<(d: AccessLinkDatagram) => void>();
-  const sent: { to: string; port: number; type: number }[] = [];
+  const sent: Sent[] = [];
   return {
     interfaceName: 'wlan0',
     linkLocalAddress: LINK_LOCAL,
@@ -41,7 +49,13 @@ function fakeLink(answer = true): AccessLink & { readonly sent: { to: string; po
     socket: {
       send(payload, to, port) {
         const m = decodeDhcpv6Message(payload);
-        sent.push({ to, port, type: m.kind === 'client-server' ? m.msgType : -1 });
+        const clientServer = m.kind === 'client-server' ? m : undefined;
+        sent.push({
+          to,
+          port,
+          type: clientServer?.msgType ?? -1,
+          clientId: clientServer?.options.some((o) => o.kind === 'client-id') ?? false,
+        });
         const r = answerInformationRequest(payload, SERVER);
         if (!answer || r.kind !== 'reply') return;
         setImmediate(() => {
@@ -95,7 +109,8 @@ test('methods [dhcpv6], id-type visited: an Information-request to ff02::1:2 on 
     r.homeAgents.map((h) => [h.method, String(h.ipv6), String(h.ipv4)]),
     [['dhcpv6', '2001:db8:ffff::1', '198.51.100.1']],
   );
-  assert.deepEqual(link.sent, [{ to: 'ff02::1:2%wlan0', port: 547, type: 11 }]);
+  // No Client Identifier on the visited link (RFC 8415 §18.2.6, RFC 7844 §4.3.1): nothing there to follow or invert.
+  assert.deepEqual(link.sent, [{ to: 'ff02::1:2%wlan0', port: 547, type: 11, clientId: false }]);
 });
 
 test('a configured unicast server; id-type target → IDINF with an HA FQDN, resolved by DNS (§5.1.2.1.5)', async () => {
@@ -174,6 +189,25 @@ test('no answer on the link: DHCPv6 fails after its timeout and the static HAs r
   );
 });
 
+test('HAs from the ePDG win (§5.1.2.1.1): DHCPv6 never runs, so UDP 546 is not even opened', async () => {
+  // HOME_AGENT_ADDRESS 2001:db8:1::1 + 192.0.2.1 (TS 24.302).
+  const epdg = 'epdgHomeAgentAddress: 20010db8000100000000000000000001c0000201';
+  const r = await discoverHomeAgents(config(`{ ${epdg}, methods: [dhcpv6], ${DHCPV6} }`), random, () => {}, 5000, {
+    openAccessLink: () => Promise.reject(new Error('UDP 546 needs CAP_NET_BIND_SERVICE')),
+  });
+  assert.deepEqual(
+    r.homeAgents.map((h) => [String(h.ipv6), String(h.ipv4)]),
+    [['2001:db8:1::1', '192.0.2.1']],
+  );
+  assert.deepEqual(r.events, []);
+  // The same without any dynamic method configured.
+  const only = await discoverHomeAgents(config(`{ ${epdg} }`), random, () => {}, 5000);
+  assert.deepEqual(
+    only.homeAgents.map((h) => h.method),
+    ['epdg'],
+  );
+});
+
 test('an IPv4-only access cannot run DHCPv6 discovery: the config says so; target needs an HA-APN', () => {
   const invalid = (discovery: string, family: 'ipv4' | 'ipv6', path: string, message: RegExp) =>
     assert.throws(
@@ -183,6 +217,14 @@ test('an IPv4-only access cannot run DHCPv6 discovery: the config says so; targe
   invalid(`{ methods: [dhcpv6], ${DHCPV6} }`, 'ipv4', 'ue.discovery.methods', /IPv4-only access/);
   // Without `methods`, a dhcpv6 section means DHCPv6 is used: the same error.
   invalid(`{ ${DHCPV6} }`, 'ipv4', 'ue.discovery.methods', /needs IPv6 on the access link/);
+  // id-type target sends the HA-APN (RFC 6610 HNIDF): a name of another shape is refused when the file is read.
+  const target = 'dhcpv6: { interface: wlan0, idType: target }';
+  const named = (haApn: string) =>
+    `{ methods: [dhcpv6], ${target}, dns: { servers: ["192.0.2.53"], haApn: ${haApn} } }`;
+  invalid(named('ha.example.net'), 'ipv6', 'ue.discovery.dns.haApn', /not one: not-ha-apn/);
+  assert.ok(config(named('internet.ha-apn.mnc001.mcc001.pub.3gppnetwork.org')));
+  // DNS alone resolves any name it is given.
+  assert.ok(config('{ dns: { servers: ["192.0.2.53"], haApn: ha.example.net } }'));
   // IPv4 access with DNS only is fine, the dhcpv6 section unused.
   assert.equal(
     config('{ methods: [dns], dns: { servers: ["192.0.2.53"] }, dhcpv6: { interface: eth0 } }', 'ipv4').discovery.dhcpv6
@@ -203,6 +245,23 @@ test('an IPv4-only access cannot run DHCPv6 discovery: the config says so; targe
         ].join('\n'),
       }),
     (e: unknown) => e instanceof Error && /ue\.discovery\.dhcpv6\.idType.*HA-APN/.test(e.message),
+  );
+  // An APN too long to make an HA-APN from (100 octets encoded, TS 23.003 §21.2) fails when read, not at the attach.
+  const longApn = `${'a'.repeat(40)}.${'b'.repeat(22)}`;
+  assert.throws(
+    () =>
+      loadUeConfig({
+        name: 'ue.yaml',
+        text: [
+          'ue:',
+          '  identity: { imsi: "001010000000001", k: 465b5ce8b199b49faa5f0a2ee238a6bc, opc: cd63cb71954a9f4e48a5994e37a02baf, mcc: "001", mnc: "01" }',
+          `  apn: ${longApn}`,
+          '  discovery: { dns: { servers: ["192.0.2.53"] } }',
+          `  ike: { caCertificate: "${CA}", haIdentity: ha.example.net }`,
+          '  access: { family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }',
+        ].join('\n'),
+      }),
+    (e: unknown) => e instanceof Error && /ue\.apn: no HA-APN from it: ni-too-long/.test(e.message),
   );
 });
 

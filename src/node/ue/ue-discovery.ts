@@ -15,7 +15,7 @@ import { NodeDnsResolver } from '../dns/resolver.ts';
 import type { AddressAliases } from '../net/address-aliases.ts';
 import { type AccessLink, openAccessLink } from './access-link.ts';
 import { driveDiscovery } from './discovery-driver.ts';
-import { discoveryInitOf, staticHomeAgents } from './ue-config.ts';
+import { discoveryInitOf, providedHomeAgents, staticHomeAgents } from './ue-config.ts';
 
 /** `address:port` / `[address]:port` as the resolver takes them, through the lab aliases when given. */
 export function dnsServerTexts(config: UeConfig, aliases?: AddressAliases): string[] {
@@ -49,6 +49,9 @@ export async function discoverHomeAgents(
   io: DiscoveryIo = {},
 ): Promise<DiscoveryOutcome> {
   const fallback = staticHomeAgents(config);
+  // HAs from the PCO or the ePDG win (§5.1.2.1.1): no procedure runs, so nothing is opened (UDP 546 is privileged).
+  const provided = providedHomeAgents(config);
+  if (provided.length > 0) return { homeAgents: [...provided, ...fallback], events: [] };
   const methods = enabledDiscoveryMethods(config.discovery);
   const dhcpv6 = methods.includes('dhcpv6') ? config.discovery.dhcpv6 : undefined;
   // Opened first: its link-local address is the core's source (RFC 8415 §17); failing here names the problem.
@@ -56,7 +59,7 @@ export async function discoverHomeAgents(
   let resolver: NodeDnsResolver | undefined;
   try {
     const init = discoveryInitOf(config, random, link?.linkLocalAddress);
-    if ((init.provided ?? []).length === 0 && !init.dns && !init.dhcpv6) return { homeAgents: fallback, events: [] };
+    if (!init.dns && !init.dhcpv6) return { homeAgents: fallback, events: [] };
     const core = new HomeAgentDiscovery(homeAgentDiscoveryConfig(init));
     // DHCPv6 may return HA FQDNs to resolve (§5.1.2.1.5): without configured servers, the system's resolvers.
     const servers = dnsServerTexts(config, io.aliases);

@@ -16,6 +16,7 @@ import { ExchangeType, NotifyType } from '../../wire/ike/constants.ts';
 import type { MobilitySaRegistry } from '../mobility/sa-registry.ts';
 import { IkeDatagramEndpoint, type IkeMessageSeen, type UdpOpener } from '../net/ike-datagram-endpoint.ts';
 import { initiatorConfigOf } from './ue-config.ts';
+import { UeStoppedError } from './ue-types.ts';
 
 /** An HA to leave for the next one (TS 24.303 §5.1.2.1.1, RFC 5026 §5.1.2), with what went wrong. */
 export class HomeAgentFailure extends Error {
@@ -48,6 +49,10 @@ export interface IkeAttachInputs {
   readonly timeoutMs: number;
   /** The Home Address interface identifier to keep (a new IKE SA after a move, RFC 5026 §5.3.2). */
   readonly interfaceId?: Uint8Array;
+  /** The decrypted payloads of each protected message as events (the message trace; debug logs). */
+  readonly messageTrace: boolean;
+  /** Aborted when the UE stops: the attempt ends at once with UeStoppedError, its endpoint and timer gone. */
+  readonly signal?: AbortSignal;
 }
 
 export interface IkeAttachOutcome {
@@ -96,23 +101,34 @@ export async function runIkeAttach(i: IkeAttachInputs): Promise<IkeAttachOutcome
           usimSqnState: i.usimSqnState(),
           onUsimSqnUpdated: i.onUsimSqnUpdated,
           random: i.random,
+          messageTrace: i.messageTrace,
           ...(i.interfaceId ? { interfaceId: i.interfaceId } : {}),
         }),
       ),
   );
   let ikeSaId = 0;
   const installed = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new HomeAgentFailure({ kind: 'ike-no-response' }, `IKE did not finish in ${i.timeoutMs} ms`)),
-      i.timeoutMs,
-    );
+    const end = () => {
+      clearTimeout(timer);
+      i.signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      end();
+      reject(new UeStoppedError());
+    };
+    const timer = setTimeout(() => {
+      end();
+      reject(new HomeAgentFailure({ kind: 'ike-no-response' }, `IKE did not finish in ${i.timeoutMs} ms`));
+    }, i.timeoutMs);
+    if (i.signal?.aborted) onAbort();
+    else i.signal?.addEventListener('abort', onAbort, { once: true });
     settle = (e) => {
       const fail = (kind: FailureKind, why: string) => {
-        clearTimeout(timer);
+        end();
         reject(new HomeAgentFailure(kind, why));
       };
       if (e.kind === 'child-sa-established' && i.registry.install(e).ok) {
-        clearTimeout(timer);
+        end();
         resolve(e.ikeSaId);
       } else if (e.kind === 'auth-failed') fail({ kind: 'ike-authentication-failed' }, e.reason);
       else if (e.kind === 'ike-sa-failed') {
@@ -122,7 +138,7 @@ export async function runIkeAttach(i: IkeAttachInputs): Promise<IkeAttachOutcome
     };
   });
   try {
-    ikeSaId = endpoint.run((engine, now) => engine.connect(now));
+    if (!i.signal?.aborted) ikeSaId = endpoint.run((engine, now) => engine.connect(now));
     await installed;
   } catch (e) {
     endpoint.close();

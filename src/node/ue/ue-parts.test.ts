@@ -21,6 +21,7 @@ import { discoverHomeAgents } from './ue-discovery.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 import { HomeAgentFailure } from './ue-ike-attach.ts';
 import { awaitDhcp, awaitRegistration, forceUdpReason } from './ue-steps.ts';
+import { UeStoppedError } from './ue-types.ts';
 import { loadUsimSqnFile, parseUsimSqnFile, saveUsimSqnFile, usimStateFromSqn } from './usim-sqn-file.ts';
 
 const EXAMPLES = new URL('../../../examples/', import.meta.url).pathname;
@@ -71,14 +72,19 @@ test('examples/ue.yaml: root NAI, HA-APN, refresh point, and the IKE initiator i
   assert.equal(refreshFractionOf(example('ue-ipv6.yaml')), 1 - 300 / 7200);
   assert.equal(haApnOf(example('ue-ipv6.yaml')), 'ims.corporate.ha-apn.mnc001.mcc001.pub.3gppnetwork.org');
   const local = { address: v4('192.168.1.20'), ikePort: 40000, natTPort: 40001 };
-  const i = initiatorConfigOf(c, {
+  const inputs = {
     local,
     remote: HA4,
     homeAgent: HA6,
     usimSqnState: initialUsimSqnState(),
     onUsimSqnUpdated: () => {},
-    random: (n) => new Uint8Array(n),
-  });
+    random: (n: number) => new Uint8Array(n),
+    messageTrace: false,
+  };
+  const i = initiatorConfigOf(c, inputs);
+  // EAP-AKA RES/MAC and AUTH reach event listeners only when a message trace or a debug log asks for them.
+  assert.equal(i.messageTrace, false);
+  assert.equal(initiatorConfigOf(c, { ...inputs, messageTrace: true }).messageTrace, true);
   assert.deepEqual(
     [i.path.localAddr.toString(), i.path.localPort, i.path.remoteAddr.toString(), i.path.remotePort, i.natTPorts],
     ['192.168.1.20', 40000, '192.0.2.1', 500, { local: 40001, remote: 4500 }],
@@ -89,16 +95,7 @@ test('examples/ue.yaml: root NAI, HA-APN, refresh point, and the IKE initiator i
   assert.equal(new TextDecoder().decode(i.auth.idr?.data), 'internet', 'IDr = APN (TS 24.303 §5.1.2.2)');
   assert.deepEqual([i.timing?.retransmitTimeoutMs, i.timing?.dpdIntervalMs], [1000, 30_000]);
   assert.throws(
-    () =>
-      initiatorConfigOf(example('ue.yaml', ['ue.ike.caCertificate=/nonexistent']), {
-        ...i,
-        local,
-        remote: HA4,
-        homeAgent: HA6,
-        usimSqnState: initialUsimSqnState(),
-        onUsimSqnUpdated: () => {},
-        random: i.random,
-      }),
+    () => initiatorConfigOf(example('ue.yaml', ['ue.ike.caCertificate=/nonexistent']), inputs),
     (e: unknown) => e instanceof ConfigError && e.code === 'UNREADABLE',
   );
 });
@@ -208,12 +205,26 @@ test('DHCP step: waits for every client it started, a failure or the time limit 
   const started = Date.now();
   assert.deepEqual(await awaitDhcp(ev, () => ({ v6: true, v4: false }), 30), {});
   assert.ok(Date.now() - started >= 25);
+  // stop(): the wait ends at once, its timer with it.
+  const stop = new AbortController();
+  const waiting = awaitDhcp(ev, () => ({ v6: true, v4: false }), 60_000, stop.signal);
+  stop.abort();
+  await assert.rejects(waiting, UeStoppedError);
+  await assert.rejects(
+    awaitDhcp(ev, () => ({ v6: true, v4: false }), 60_000, stop.signal),
+    UeStoppedError,
+  );
 });
 
-test('DHCP client identity: stable per IMSI, not the IMSI, a locally administered unicast MAC', () => {
-  const a = tunnelClientIdentity('001010000000001');
-  assert.deepEqual(a, tunnelClientIdentity('001010000000001'));
-  assert.notDeepEqual(a.mac, tunnelClientIdentity('001010000000002').mac);
+test('tunnel DHCP client identity: stable per subscriber, keyed with K (not a hash of the IMSI alone), a local MAC', () => {
+  const k = fromHex('465b5ce8b199b49faa5f0a2ee238a6bc');
+  const a = tunnelClientIdentity({ imsi: '001010000000001', k });
+  assert.deepEqual(a, tunnelClientIdentity({ imsi: '001010000000001', k }));
+  assert.notDeepEqual(a.mac, tunnelClientIdentity({ imsi: '001010000000002', k }).mac);
+  // Whoever lacks K cannot find the IMSI by trying IMSIs: another key gives another identity for the same IMSI.
+  const otherK = tunnelClientIdentity({ imsi: '001010000000001', k: new Uint8Array(16) });
+  assert.notDeepEqual(a.duid, otherK.duid);
+  assert.notDeepEqual(a.mac, otherK.mac);
   assert.ok(a.duid.kind === 'en' && a.duid.enterpriseNumber === 32473 && a.duid.identifier.length === 16);
   assert.equal(a.mac.length, 6);
   assert.equal(a.mac[0]! & 0x03, 0x02, 'U/L = local, I/G = unicast');

@@ -12,6 +12,7 @@ import type { Listeners } from '../net/listeners.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 import { HomeAgentFailure } from './ue-ike-attach.ts';
+import { UeStoppedError } from './ue-types.ts';
 
 /**
  * Why the BUs carry F = 1 (RFC 5555 §3.1.3), or undefined for F = 0 (TS 24.303 §5.1.2.4 "should"). Without NAT
@@ -33,15 +34,56 @@ export interface RegistrationOutcome {
 }
 
 /**
+ * The first event from now on that `pick` maps to a value; an Error naming `what` after `timeoutMs`, UeStoppedError
+ * as soon as `signal` aborts. The listener and the timer go either way.
+ */
+export function waitForEvent<T>(
+  events: Listeners<UeNodeEvent>,
+  pick: (e: UeNodeEvent) => T | undefined,
+  what: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new UeStoppedError());
+      return;
+    }
+    const end = () => {
+      clearTimeout(timer);
+      off();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      end();
+      reject(new UeStoppedError());
+    };
+    const off = events.on((e) => {
+      const v = pick(e);
+      if (v === undefined) return;
+      end();
+      resolve(v);
+    });
+    const timer = setTimeout(() => {
+      end();
+      reject(new Error(`no ${what} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
  * Runs `start` (home link detection and the first BU) and waits for the outcome. BA 129..133 sends the UE to the
- * next HA (TS 24.303 §5.1.2.4); any other final failure ends the attach.
+ * next HA (TS 24.303 §5.1.2.4); any other final failure ends the attach. `signal` ends the wait when the UE stops.
  */
 export function awaitRegistration(
   events: Listeners<UeNodeEvent>,
   start: () => void,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<RegistrationOutcome> {
-  const outcome = events.waitFor<RegistrationOutcome | Error>(
+  const outcome = waitForEvent<RegistrationOutcome | Error>(
+    events,
     (e) => {
       if (e.kind !== 'mobility') return undefined;
       const m = e.event;
@@ -56,8 +98,9 @@ export function awaitRegistration(
     },
     'Binding Acknowledgement',
     timeoutMs,
+    signal,
   );
-  start();
+  if (!signal?.aborted) start();
   return outcome.then((r) => {
     if (r instanceof Error) throw r;
     return r;
@@ -67,13 +110,15 @@ export function awaitRegistration(
 /**
  * Runs `start` (which says which clients it started) and collects their parameters; a client that gives up
  * (RFC 2131 §4.4.3, RFC 8415 §15) or is still waiting at `timeoutMs` leaves its family undefined: the binding is
- * up either way.
+ * up either way. `signal` ends the wait with UeStoppedError when the UE stops.
  */
 export async function awaitDhcp(
   events: Listeners<UeNodeEvent>,
   start: () => { readonly v6: boolean; readonly v4: boolean },
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ v6?: Dhcpv6Parameters; v4?: Dhcpv4Parameters }> {
+  if (signal?.aborted) throw new UeStoppedError();
   const got: { v6?: Dhcpv6Parameters; v4?: Dhcpv4Parameters } = {};
   const gaveUp = { v6: false, v4: false };
   let expected: { readonly v6: boolean; readonly v4: boolean } | undefined;
@@ -89,18 +134,25 @@ export async function awaitDhcp(
     else return;
     if (complete()) finish?.();
   });
+  let onAbort: (() => void) | undefined;
   try {
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, timeoutMs);
       finish = () => {
         clearTimeout(timer);
         resolve();
       };
+      onAbort = () => {
+        clearTimeout(timer);
+        reject(new UeStoppedError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       expected = start();
       if (complete()) finish();
     });
   } finally {
     off();
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   return got;
 }

@@ -10,8 +10,8 @@ import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts'
 import type { IpAddress } from '../../util/ip-address.ts';
 import { buildUdp6 } from '../../wire/ip/build.ts';
 import { MobilitySaRegistry } from '../mobility/sa-registry.ts';
+import { createUeTunnel } from './create-ue-tunnel.ts';
 import type { UeNodeEvent } from './ue-events.ts';
-import { createUeTunnel } from './ue-tunnel.ts';
 
 const CA = new URL('../../../test/fixtures/pki/ca-ecdsa.pem', import.meta.url).pathname;
 const COA = v4('192.0.2.100');

@@ -5,16 +5,14 @@
  * and user traffic through the TUN device when `tun.enabled` (src/node/tun/ue-tun.ts: opened at the first
  * registration, closed with the tunnel). One timer serves the mobile node core (retransmission, refresh) and both
  * DHCP clients. With `ike.protectData`, user traffic goes through the data SA of RFC 5555 §5.2.2 once registered
- * from an IPv4 CoA (src/node/tun/ue-data-sa.ts), negotiated on the IKE SA `useIkeLink` names.
+ * from an IPv4 CoA (src/node/tun/ue-data-sa.ts), negotiated on the IKE SA `useIkeLink` names. Built for an attach by
+ * create-ue-tunnel.ts.
  */
-import type { UeConfig } from '../../config/load.ts';
 import type { InformClient } from '../../dhcp/inform-client.ts';
 import type { InformationRequestClient } from '../../dhcp/information-request.ts';
-import type { EspSad } from '../../ipsec/sad.ts';
 import type { MobileNodeEvent } from '../../mip/events.ts';
 import type { AccessInfo } from '../../mip/mn-config.ts';
 import { encapsulate } from '../../mip/tunnel.ts';
-import type { Ipv6Prefix } from '../../mip/types.ts';
 import {
   type DatagramTransport,
   type InboundDatagram,
@@ -30,21 +28,19 @@ import { DHCPV6_CLIENT_PORT } from '../../wire/dhcpv6/constants.ts';
 import { UdpPort } from '../../wire/ip/constants.ts';
 import { decapsulateIpInIp, tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
 import type { NatDetectionOption } from '../../wire/mh/options.ts';
-import type { MobilitySaRegistry } from '../mobility/sa-registry.ts';
-import { UeSignalling } from '../mobility/ue-signalling.ts';
+import type { UeSignalling } from '../mobility/ue-signalling.ts';
 import { sameAddress } from '../net/address-aliases.ts';
-import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
+import { DeadlineTimer } from '../net/clock.ts';
 import { type InnerUdp, innerUdpOf, innerUdpPacket } from '../net/inner-udp.ts';
 import { ikeLinkControl } from '../tun/ike-link-control.ts';
-import { checkTunAvailable, TunUnavailableError } from '../tun/tun-open.ts';
+import { TunUnavailableError } from '../tun/tun-open.ts';
 import { ETHERNET_MTU } from '../tun/tunnel-mtu.ts';
 import type { TunnelOutput } from '../tun/tunnel-output.ts';
 import { mayBeUdpTo } from '../tun/udp-port-filter.ts';
-import { UeDataSa, type UeDataSaDeps, type UeDataSaEvent } from '../tun/ue-data-sa.ts';
+import { UeDataSa, type UeDataSaDeps } from '../tun/ue-data-sa.ts';
 import { UeTun, type UeTunOptions } from '../tun/ue-tun.ts';
 import type { IkeLink } from './ike-link.ts';
-import { ObservedMobileNodeCore } from './observed-core.ts';
-import { mobileNodeConfigOf } from './ue-config.ts';
+import type { ObservedMobileNodeCore } from './observed-core.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 
 export interface UeTunnelDeps {
@@ -64,75 +60,6 @@ export interface UeTunnelDeps {
   readonly tun?: Omit<UeTunOptions, 'output' | 'now'>;
   /** The data SA (`ike.protectData`, RFC 5555 §5.2.2); the raw ESP socket, if any, is taken from `raw`. */
   readonly dataSa?: Omit<UeDataSaDeps, 'rawEsp' | 'toDevice' | 'mtus'>;
-}
-
-export interface UeTunnelInputs {
-  readonly config: UeConfig;
-  /** `ipv4` may be absent on IPv6 access (ue-access.ts). */
-  readonly homeAgent: { readonly ipv6: Ipv6Address; readonly ipv4: Ipv4Address | undefined };
-  readonly homePrefix: Ipv6Prefix;
-  readonly homeAddress: Ipv6Address;
-  /** F = 1 in the BUs (RFC 5555 §3.1.3). */
-  readonly forceUdp: boolean;
-  /** The SAD and registry the BU/BA SA was installed in. */
-  readonly sad: EspSad;
-  readonly registry: MobilitySaRegistry;
-  readonly random: (n: number) => Uint8Array;
-  readonly emit: (e: UeNodeEvent) => void;
-  readonly raw?: readonly RawIpTransport[];
-}
-
-/** The mobile node core for a HoA (BUs and BAs reported in the clear) behind the signalling pipeline, on `socket`. */
-export function createUeTunnel(socket: DatagramTransport, i: UeTunnelInputs): UeTunnel {
-  const seq = i.random(2);
-  const core = new ObservedMobileNodeCore(
-    mobileNodeConfigOf(i.config, {
-      homeAgent: i.homeAgent,
-      homePrefix: i.homePrefix,
-      homeAddress: i.homeAddress,
-      forceUdp: i.forceUdp,
-      udpSourcePort: socket.localPort,
-      initialSequence: (seq[0]! << 8) | seq[1]!, // RFC 6275 §11.7.1 leaves the first number to the MN
-    }),
-    {
-      onSend: (t) => {
-        if (t.message.kind !== 'binding-update') return;
-        i.emit({ kind: 'binding-update', message: t.message, transport: t.transport, atMs: monotonicNowMs() });
-      },
-      onBindingAck: (message) => {
-        const nat = message.options.find((o) => o.kind === 'nat-detection');
-        if (nat) tunnel.natDetection = nat;
-        i.emit({ kind: 'binding-ack', message, atMs: monotonicNowMs() });
-      },
-    },
-  );
-  const pipeline = new UeSignalling({ core, sad: i.sad, registry: i.registry });
-  if (i.config.tun.enabled) checkTunAvailable('ue.tun'); // fail the attach with the reason, before any BU
-  const tunnel: UeTunnel = new UeTunnel(socket, {
-    pipeline: pipeline as UeSignalling & { readonly core: ObservedMobileNodeCore },
-    homeAgentIpv4: i.homeAgent.ipv4,
-    homeAgentIpv6: i.homeAgent.ipv6,
-    ...(i.raw ? { raw: i.raw } : {}),
-    emit: i.emit,
-    now: monotonicNowMs,
-    ...(i.config.tun.enabled
-      ? { tun: { config: i.config.tun, homeAddress: i.homeAddress, homeAgent: i.homeAgent } }
-      : {}),
-    ...(i.config.ike.protectData
-      ? {
-          dataSa: {
-            homeAddress: i.homeAddress,
-            homeAgent: i.homeAgent,
-            random: i.random,
-            onEvent: (e: UeDataSaEvent) => {
-              if (e.kind === 'refused' || e.kind === 'unavailable')
-                i.emit({ kind: 'drop', layer: 'data-sa', reason: e.reason });
-            },
-          },
-        }
-      : {}),
-  });
-  return tunnel;
 }
 
 export class UeTunnel {
@@ -159,7 +86,7 @@ export class UeTunnel {
     this.dataSa = deps.dataSa
       ? new UeDataSa({
           ...deps.dataSa,
-          rawEsp: deps.raw?.find((r) => r.family === 4 && r.protocol === RawProtocol.ESP),
+          rawEsp: this.rawSocket(4, RawProtocol.ESP),
           mtus: { linkMtu: ETHERNET_MTU, deviceMtu: deps.tun?.config.mtu ?? ETHERNET_MTU },
           toDevice: (inner) => this.tun?.fromHomeAgent(inner) ?? false,
         })
@@ -171,7 +98,7 @@ export class UeTunnel {
           return tunnel.socket;
         },
         sendRaw: (family, protocol, packet) => {
-          const t = deps.raw?.find((r) => r.family === family && r.protocol === protocol);
+          const t = this.rawSocket(family, protocol);
           t?.send(packet);
           return t !== undefined;
         },
@@ -361,7 +288,7 @@ export class UeTunnel {
 
   /** A whole IP packet out of the raw socket for its family and protocol. */
   private sendRaw(family: IpFamily, protocol: number, packet: Uint8Array): void {
-    const t = this.deps.raw?.find((r) => r.family === family && r.protocol === protocol);
+    const t = this.rawSocket(family, protocol);
     if (t === undefined) {
       this.drop('signalling', `no-raw-socket-for-protocol-${protocol}`);
       return;
@@ -372,6 +299,11 @@ export class UeTunnel {
       if (!(e instanceof TransportError)) throw e;
       this.drop('socket', e.code);
     }
+  }
+
+  /** The raw socket for `protocol` over IPv`family`, if this process opened one. */
+  private rawSocket(family: IpFamily, protocol: number): RawIpTransport | undefined {
+    return this.deps.raw?.find((r) => r.family === family && r.protocol === protocol);
   }
 
   /** The TUN device follows the registration; one that cannot open is reported, and the tunnel runs on without it. */

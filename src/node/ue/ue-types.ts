@@ -30,7 +30,20 @@ export interface UserEquipmentDeps {
   /** Opens the access link for DHCPv6 discovery (default: UDP 546 on `discovery.dhcpv6.interface`). */
   readonly openAccessLink?: (interfaceName: string) => Promise<AccessLink>;
   readonly timeouts?: Partial<UeTimeouts>;
+  /**
+   * The decrypted payloads of protected IKE messages as `ike` events (a message trace such as the demo's). Off by
+   * default: they carry EAP-AKA RES and MAC and the AUTH values; a `debug` log level turns them on for its log lines.
+   */
+  readonly ikeMessageTrace?: boolean;
   readonly onEvent?: (e: UeNodeEvent) => void;
+}
+
+/** A step that was waiting when the UE stopped (`UserEquipment.stop`): nothing of it is left running. */
+export class UeStoppedError extends Error {
+  override readonly name = 'UeStoppedError';
+  constructor() {
+    super('the UE stopped');
+  }
 }
 
 export interface UeTimeouts {

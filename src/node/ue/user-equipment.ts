@@ -3,22 +3,20 @@
  * §5.1.2.1.5 where the access has IPv6, static; ue-discovery.ts), runs IKEv2 with EAP-AKA and gets its home prefix
  * and DNS servers (§5.1.2.2), negotiates the BU/BA Child SA for its HoA, runs home link detection (§5.1.2.3),
  * registers with an IPv4 HoA request (§5.1.2.4, RFC 5555 §4.4.2), and fetches DHCPv6 and DHCPv4 parameters through
- * the tunnel; the binding refresh and IKE liveness keep running until `detach()` deregisters (lifetime 0) and
- * deletes the IKE SA. `changeCareOfAddress()` follows a move (ue-move.ts); `stop()` closes everything silently.
+ * the tunnel (one HA's attempt: ue-session.ts); the binding refresh and IKE liveness keep running until `detach()`
+ * deregisters (lifetime 0) and deletes the IKE SA. `changeCareOfAddress()` follows a move (ue-move.ts); `stop()`
+ * closes everything at once, silently, ending an attach or a move in progress (UeStoppedError).
  */
 
 import type { UeConfig } from '../../config/load.ts';
 import type { Dhcpv4Parameters } from '../../dhcp/v4-parameters.ts';
 import type { Dhcpv6Parameters } from '../../dhcp/v6-parameters.ts';
-import type { HomeAgentCandidate } from '../../discovery/candidates.ts';
-import { EspSad } from '../../ipsec/sad.ts';
 import { familyOf, type RawIpTransport } from '../../net/transport.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { createLogger, type Logger } from '../../obs/log.ts';
-import { type IpAddress, Ipv4Address, type Ipv6Address } from '../../util/ip-address.ts';
+import type { IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
-import { MobilitySaRegistry } from '../mobility/sa-registry.ts';
 import { monotonicNowMs } from '../net/clock.ts';
 import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { Listeners } from '../net/listeners.ts';
@@ -26,14 +24,13 @@ import type { RawSocketSupport } from '../net/raw-sockets.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 import type { NodeUdpTransport } from '../net/udp-transport.ts';
 import { checkTunAvailable } from '../tun/tun-open.ts';
+import { CareOfSockets } from './care-of-sockets.ts';
 import { type IkeLinkOutcome, openIkeLink, RetiredIkeLinks } from './ike-link.ts';
 import { PhaseClock } from './phase-clock.ts';
 import {
   AccessUnavailableError,
-  accessInfoOf,
   accessProblem,
   careOfOf,
-  type HomeAgentAddresses,
   homeAgentAddressesOf,
   ikeRemoteOf,
   rawSocketsOf,
@@ -43,17 +40,18 @@ import { discoverHomeAgents } from './ue-discovery.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 import { HomeAgentFailure } from './ue-ike-attach.ts';
 import { UeLog } from './ue-log.ts';
-import { type CareOfChange, type MovingSession, moveCareOf } from './ue-move.ts';
-import { awaitDhcp, awaitRegistration, forceUdpReason } from './ue-steps.ts';
-import { createUeTunnel, type UeTunnel } from './ue-tunnel.ts';
-import { type AttachResult, DEFAULT_UE_TIMEOUTS, type UeTimeouts, type UserEquipmentDeps } from './ue-types.ts';
+import { type CareOfChange, moveCareOf } from './ue-move.ts';
+import { attachSession, type Session } from './ue-session.ts';
+import { awaitDhcp, waitForEvent } from './ue-steps.ts';
+import type { UeTunnel } from './ue-tunnel.ts';
+import {
+  type AttachResult,
+  DEFAULT_UE_TIMEOUTS,
+  UeStoppedError,
+  type UeTimeouts,
+  type UserEquipmentDeps,
+} from './ue-types.ts';
 import { UsimSqnStore } from './usim-sqn-file.ts';
-
-/** An attach: its IKE SA (replaced by a move) and tunnel, and the result (whose care-of address a move updates). */
-interface Session extends MovingSession {
-  readonly homeAgent: HomeAgentAddresses;
-  readonly registry: MobilitySaRegistry;
-}
 
 const isDeregistered = (e: UeNodeEvent): boolean =>
   e.kind === 'mobility' && (e.event.kind === 'deregistered' || e.event.kind === 'at-home');
@@ -67,7 +65,8 @@ export class UserEquipment {
   private readonly timeouts: UeTimeouts;
   private readonly keyLog: KeyLogWriter | undefined;
   private readonly usim: UsimSqnStore;
-  private zSocket: NodeUdpTransport | undefined;
+  /** Port Z (RFC 5555 §4.1) on the care-of address, and during a move the one it leaves (care-of-sockets.ts). */
+  private readonly sockets = new CareOfSockets<NodeUdpTransport>();
   /**
    * IPv4 access: protocol 41 and 4 over IPv4 when raw sockets are available, the no-NAT BA and tunnel (TS 24.303
    * §5.1.3.2). IPv6 access: ESP, 41 and 4 over IPv6, the BA with RH2 and the tunnel (ue-access.ts).
@@ -78,7 +77,10 @@ export class UserEquipment {
   private moving: Promise<unknown> = Promise.resolve();
   private readonly retired: RetiredIkeLinks;
   private ownedCapture: CaptureWriter | undefined;
-  private stopped = false;
+  /** Aborted by `stop()`: an attach or a move in progress ends at once. */
+  private readonly stopping = new AbortController();
+  /** The cleartext of protected IKE messages as events: for a message trace (deps) or a debug log. */
+  private readonly ikeMessageTrace: boolean;
 
   private constructor(
     readonly config: UeConfig,
@@ -94,13 +96,15 @@ export class UserEquipment {
     );
     this.usim = new UsimSqnStore(config.identity, (e, file) => this.log.error({ err: e, file }, 'USIM SQN not saved'));
     this.keyLog = deps.keyLog ?? (config.capture.keylogDir ? new KeyLogWriter(config.capture.keylogDir) : undefined);
+    this.ikeMessageTrace = deps.ikeMessageTrace === true || this.log.isLevelEnabled('debug');
     const capture = deps.capture ?? this.openCapture();
     this.provider = new NodeTransportProvider({
       ...(deps.aliases ? { aliases: deps.aliases } : {}),
       ...(deps.rawSupport ? { rawSupport: deps.rawSupport } : {}),
       // IPv6 raw reads come from AF_PACKET: on the access interface only, when the config names it.
       ...(config.access.interface ? { rawInterface: config.access.interface } : {}),
-      localAddresses: () => (this.zSocket ? [this.zSocket.localAddress] : []),
+      // During a move the old care-of address keeps receiving until the BA (RFC 5555 §5.1).
+      localAddresses: () => this.sockets.localAddresses(),
       onRawTrace: (t) => {
         capture.writePacket(t.packet);
         this.emit({ kind: 'raw-packet', trace: t });
@@ -110,16 +114,21 @@ export class UserEquipment {
         this.emit({ kind: 'datagram', trace });
       },
       onError: (e, label) => this.log.warn({ err: e, socket: label }, 'socket error'),
+      onGuardUnavailable: (reason) =>
+        this.log.warn(
+          { reason },
+          'kernel guard unavailable: the kernel may answer BUs with a HAO and BAs with RH2 with ICMP errors',
+        ),
     });
   }
 
   /**
    * Opens the DSMIPv6 UDP socket on the care-of address (RFC 5555 §4.1 port Z) and the raw sockets of the access
-   * (ue-access.ts). AccessUnavailableError, before anything is opened, for IPv6 access without raw IPv6 sockets.
+   * (ue-access.ts). AccessUnavailableError, before anything is opened, for IPv6 access without its raw IPv6 sockets.
    */
   static async start(config: UeConfig, deps: UserEquipmentDeps = {}): Promise<UserEquipment> {
     const ue = new UserEquipment(config, deps);
-    const problem = accessProblem(config, ue.provider.rawSupport);
+    const problem = accessProblem(config, ue.provider.rawSupport, (p, f) => ue.provider.canOpenRaw(p, f));
     if (problem !== undefined) {
       await ue.stop();
       throw new AccessUnavailableError(problem);
@@ -128,12 +137,15 @@ export class UserEquipment {
       // Before any socket or IKE SA: a UE that cannot open its TUN device says why at once (TunUnavailableError).
       if (config.tun.enabled) checkTunAvailable('ue.tun');
       const careOf = careOfOf(config);
-      ue.zSocket = await ue.provider.openUdp({
-        family: familyOf(careOf),
-        address: careOf,
-        port: config.mobility.udpSourcePort,
-        label: 'dsmip',
-      });
+      ue.sockets.open(
+        await ue.provider.openUdp({
+          family: familyOf(careOf),
+          address: careOf,
+          port: config.mobility.udpSourcePort,
+          label: 'dsmip',
+        }),
+      );
+      // IPv6 access has them all (accessProblem); IPv4 access runs with F = 1 without them.
       for (const [protocol, family] of rawSocketsOf(config)) {
         if (ue.provider.canOpenRaw(protocol, family)) ue.rawTunnel.push(await ue.provider.openRaw(protocol, family));
       }
@@ -159,7 +171,8 @@ export class UserEquipment {
 
   async attach(): Promise<AttachResult> {
     if (this.session) throw new Error('already attached');
-    if (!this.zSocket || this.stopped) throw new Error('the UE is not running');
+    const socket = this.sockets.socket;
+    if (!socket || this.stopping.signal.aborted) throw new Error('the UE is not running');
     const clock = new PhaseClock(monotonicNowMs);
     this.phase(clock, 'discovery');
     const found = await discoverHomeAgents(
@@ -169,10 +182,11 @@ export class UserEquipment {
       this.timeouts.discoveryMs,
       {
         ...(this.deps.aliases ? { aliases: this.deps.aliases } : {}),
-        ...(this.zSocket ? { localAddress: this.zSocket.localAddress } : {}),
+        localAddress: socket.localAddress,
         ...(this.deps.openAccessLink ? { openAccessLink: this.deps.openAccessLink } : {}),
       },
     );
+    if (this.stopping.signal.aborted) throw new UeStoppedError();
     for (const ha of found.homeAgents) {
       const addresses = homeAgentAddressesOf(ha, this.config.access.family);
       if (typeof addresses === 'string') {
@@ -180,7 +194,8 @@ export class UserEquipment {
         continue;
       }
       try {
-        this.session = await this.attachTo(ha, addresses, clock);
+        // From the care-of address in use: the configured one, or where the last move went.
+        this.session = await this.attachTo({ ha, homeAgent: addresses, careOf: socket.localAddress, socket, clock });
         return this.session.result;
       } catch (e) {
         if (!(e instanceof HomeAgentFailure)) throw e;
@@ -214,7 +229,8 @@ export class UserEquipment {
   changeCareOfAddress(careOf: IpAddress): Promise<CareOfChange> {
     const run = this.moving.then(() => {
       const s = this.session;
-      if (!s || !this.zSocket || this.stopped) throw new Error('not attached');
+      const port = this.sockets.socket?.localPort;
+      if (!s || port === undefined || this.stopping.signal.aborted) throw new Error('not attached');
       if (familyOf(careOf) !== familyOf(s.result.careOf)) {
         throw new RangeError(`a move keeps the access family: ${careOf} is not like ${s.result.careOf}`);
       }
@@ -223,19 +239,11 @@ export class UserEquipment {
         emit: (e) => this.emit(e),
         timeouts: this.timeouts,
         routerPrefixes: this.deps.routerPrefixes ?? [],
-        openSocket: (address) =>
-          this.provider.openUdp({ family: familyOf(address), address, port: this.zSocket!.localPort, label: 'dsmip' }),
-        adoptSocket: (socket) => {
-          const old = this.zSocket;
-          this.zSocket = socket;
-          return old;
-        },
-        openIkeLink: (address, interfaceId) =>
-          this.openIkeLink(s, address, { interfaceId }).then((o) => {
-            s.tunnel.useIkeLink(o.link); // the data SA follows the new IKE SA (RFC 5555 §5.2.2)
-            return o;
-          }),
+        sockets: this.sockets,
+        openSocket: (address) => this.provider.openUdp({ family: familyOf(address), address, port, label: 'dsmip' }),
+        openIkeLink: (address, interfaceId) => this.openIkeLink(s, address, { interfaceId }),
         retire: (link) => this.retired.retire(link),
+        signal: this.stopping.signal,
       });
     });
     this.moving = run.catch(() => undefined);
@@ -251,90 +259,39 @@ export class UserEquipment {
       this.events,
       () => this.startDhcp(s.tunnel, ipv6HomeAddress, ipv4HomeAddress),
       this.timeouts.dhcpMs,
+      this.stopping.signal,
     );
   }
 
-  /** Closes every socket and timer at once (no deregistration: call `detach` first for that). */
+  /** Closes every socket and timer at once, ending an attach or a move in progress (no deregistration: `detach`). */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.stopping.signal.aborted) return;
+    this.stopping.abort();
     this.session?.tunnel.close();
     this.session?.ike.close();
     this.retired.closeAll();
     this.session = undefined;
+    this.sockets.clear();
     await this.provider.closeAll();
     this.ownedCapture?.close();
   }
 
-  private async attachTo(ha: HomeAgentCandidate, homeAgent: HomeAgentAddresses, clock: PhaseClock): Promise<Session> {
-    const careOf = careOfOf(this.config);
-    const sad = new EspSad({ random: this.random });
-    const registry = MobilitySaRegistry.forMobileNode(sad);
-    this.phase(clock, 'ike-sa-init');
-    const ike = await this.openIkeLink({ homeAgent, registry }, careOf, { clock });
-    this.emit({
-      kind: 'home-address',
-      homePrefix: ike.homePrefix,
-      homeAddress: ike.homeAddress,
-      dnsServers: ike.dnsServers,
-    });
-    this.phase(clock, 'binding');
-    // F applies to an IPv4 CoA only (RFC 5555 §3.1.3).
-    const why = careOf instanceof Ipv4Address ? forceUdpReason(this.config, this.provider.rawSupport) : undefined;
-    if (why) this.emit({ kind: 'force-udp', reason: why });
-    const tunnel = createUeTunnel(this.zSocket!, {
+  /** One HA (ue-session.ts), its phases on `t.clock`. */
+  private attachTo(t: Parameters<typeof attachSession>[0]): Promise<Session> {
+    return attachSession(t, {
       config: this.config,
-      homeAgent,
-      homePrefix: ike.homePrefix,
-      homeAddress: ike.homeAddress,
-      forceUdp: why !== undefined,
-      sad,
-      registry,
-      random: this.random,
+      events: this.events,
       emit: (e) => this.emit(e),
+      timeouts: this.timeouts,
+      random: this.random,
+      rawSupport: this.provider.rawSupport,
       raw: this.rawTunnel,
+      signal: this.stopping.signal,
+      routerPrefixes: (homePrefix) => this.deps.routerPrefixes ?? (this.deps.atHome ? [homePrefix] : []),
+      phase: (phase) => this.phase(t.clock, phase),
+      openIkeLink: (s, careOf) => this.openIkeLink(s, careOf, { clock: t.clock }),
+      startDhcp: (tunnel, hoa, hoa4) => this.startDhcp(tunnel, hoa, hoa4),
     });
-    tunnel.useIkeLink(ike.link);
-    try {
-      const routerPrefixes = this.deps.routerPrefixes ?? (this.deps.atHome ? [ike.homePrefix] : []);
-      const reg = await awaitRegistration(
-        this.events,
-        () => tunnel.attach(accessInfoOf(careOf, routerPrefixes)),
-        this.timeouts.bindingMs,
-      );
-      let dhcp: { v6?: Dhcpv6Parameters; v4?: Dhcpv4Parameters } = {};
-      if (!reg.atHome) {
-        this.phase(clock, 'dhcp');
-        dhcp = await awaitDhcp(
-          this.events,
-          () => this.startDhcp(tunnel, ike.homeAddress, reg.ipv4HomeAddress),
-          this.timeouts.dhcpMs,
-        );
-      }
-      clock.finish();
-      const phases = clock.phases;
-      const result: AttachResult = {
-        homeAgent: ha,
-        careOf,
-        homePrefix: ike.homePrefix,
-        ipv6HomeAddress: ike.homeAddress,
-        ipv4HomeAddress: reg.ipv4HomeAddress,
-        dnsServers: ike.dnsServers,
-        atHome: reg.atHome,
-        forceUdpReason: why,
-        natDetection: tunnel.natDetection,
-        ikeNatDetected: ike.natDetected,
-        dhcpv6: dhcp.v6,
-        dhcpv4: dhcp.v4,
-        phases,
-        totalMs: phases.length > 0 ? phases.at(-1)!.endMs - phases[0]!.startMs : 0,
-      };
-      return { ike: ike.link, tunnel, result, homeAgent, registry };
-    } catch (e) {
-      tunnel.close();
-      ike.link.close();
-      throw e;
-    }
   }
 
   /** IKEv2 with EAP-AKA from `careOf` to the HA's address of its family (ue-ike-attach.ts), events passed on. */
@@ -365,6 +322,8 @@ export class UserEquipment {
         if (clock) this.phase(clock, 'child-sa');
       },
       timeoutMs: this.timeouts.ikeMs,
+      messageTrace: this.ikeMessageTrace,
+      signal: this.stopping.signal,
       ...(o.interfaceId ? { interfaceId: o.interfaceId } : {}),
     });
   }
@@ -382,7 +341,8 @@ export class UserEquipment {
 
   /** Runs `start`, then waits (within the detach limit) for the first event `pick` accepts. */
   private async until(pick: (e: UeNodeEvent) => boolean, what: string, start: () => void): Promise<void> {
-    const done = this.events.waitFor((e) => (pick(e) ? e : undefined), what, this.timeouts.detachMs);
+    const pickEvent = (e: UeNodeEvent) => (pick(e) ? e : undefined);
+    const done = waitForEvent(this.events, pickEvent, what, this.timeouts.detachMs, this.stopping.signal);
     start();
     await done;
   }

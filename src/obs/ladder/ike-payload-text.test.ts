@@ -65,6 +65,9 @@ test('payload key fields: IDs as text, AUTH method, a chosen SA in full, an offe
     [{ kind: 'idr', idType: 2, data: new TextEncoder().encode('internet') }, false, 'IDr(internet)'],
     [{ kind: 'idr', idType: 1, data: fromHex('c0000201') }, false, 'IDr(192.0.2.1)'],
     [{ kind: 'idi', idType: 11, data: fromHex('0102') }, true, 'IDi(0102)'],
+    // Identities the wire layer refuses (RFC 7296 §3.5: non-ASCII FQDN, a short address) are shown as their bytes.
+    [{ kind: 'idr', idType: 2, data: fromHex('ff41') }, false, 'IDr(ff41)'],
+    [{ kind: 'idr', idType: 1, data: fromHex('c00002') }, false, 'IDr(c00002)'],
     [{ kind: 'auth', method: AuthMethod.SHARED_KEY_MIC, data: new Uint8Array(32) }, true, 'AUTH(SHARED_KEY_MIC)'],
     [{ kind: 'auth', method: 9, data: new Uint8Array(64) }, false, 'AUTH(METHOD(9))'],
     [{ kind: 'sa', proposals: [gcm] }, false, 'SA(ESP AES_GCM_16-256 NO_ESN)'],

@@ -7,13 +7,14 @@
  */
 import { isWireError } from '../../util/errors.ts';
 import { toHex } from '../../util/hex.ts';
-import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { decodeEap, type EapPacket } from '../../wire/eap/eap.ts';
 import type { CpAttribute } from '../../wire/ike/config.ts';
-import { IdType, ProtocolId, TransformType } from '../../wire/ike/constants.ts';
+import { ProtocolId, TransformType } from '../../wire/ike/constants.ts';
+import { readIdentity } from '../../wire/ike/identity.ts';
 import type { IkePayload } from '../../wire/ike/payload.ts';
 import type { Proposal } from '../../wire/ike/sa.ts';
 import type { TrafficSelector } from '../../wire/ike/traffic-selector.ts';
+import { IpProtocol } from '../../wire/ip/constants.ts';
 import {
   akaSubtypeName,
   authMethodName,
@@ -24,9 +25,6 @@ import {
   protocolName,
   transformName,
 } from './names.ts';
-
-/** IP protocol number of the Mobility Header (RFC 6275 §6.1): its selectors carry MH types (RFC 4877 §7.3). */
-const IP_PROTOCOL_MH = 135;
 
 function cpAttributeText(a: CpAttribute): string {
   switch (a.kind) {
@@ -82,7 +80,7 @@ export function selectorText(s: TrafficSelector): string {
         : `${s.startAddress}-${s.endAddress}`;
   if (s.ipProtocol === 0) return range;
   const anyPort = s.startPort === 0 && s.endPort === 65535;
-  if (s.ipProtocol === IP_PROTOCOL_MH) {
+  if (s.ipProtocol === IpProtocol.MH) {
     const first = s.startPort >> 8;
     const last = s.endPort >> 8;
     return `${range} MH${anyPort ? '' : ` ${first === last ? first : `${first}-${last}`}`}`;
@@ -90,15 +88,18 @@ export function selectorText(s: TrafficSelector): string {
   return `${range} proto ${s.ipProtocol}${anyPort ? '' : ` ports ${s.startPort}-${s.endPort}`}`;
 }
 
-/** ID payload data by ID Type (RFC 7296 §3.5): addresses as text, names as text, anything else as hex. */
+/** ID payload data by ID Type (RFC 7296 §3.5, read by the wire layer): addresses and names as text, else hex. */
 function identityText(idType: number, data: Uint8Array): string {
-  if (idType === IdType.IPV4_ADDR && data.length === 4) return String(Ipv4Address.fromBytes(data));
-  if (idType === IdType.IPV6_ADDR && data.length === 16) return String(Ipv6Address.fromBytes(data));
-  if (idType === IdType.FQDN || idType === IdType.RFC822_ADDR) return UTF8.decode(data);
+  try {
+    const id = readIdentity({ idType, data });
+    if (id.kind === 'ipv4' || id.kind === 'ipv6') return String(id.address);
+    if (id.kind === 'fqdn') return id.name;
+    if (id.kind === 'rfc822') return id.address;
+  } catch (e) {
+    if (!isWireError(e)) throw e; // a malformed identity is shown as its bytes
+  }
   return toHex(data);
 }
-
-const UTF8 = new TextDecoder();
 
 /** `AES_GCM_16-256 PRF_HMAC_SHA2_256 CURVE25519`: each transform, with its key length (RFC 7296 §3.3.5). */
 function transformsText(p: Proposal): string {
@@ -143,15 +144,18 @@ function eapPayloadText(data: Uint8Array): string {
   }
 }
 
-/** A payload in the RFC's short notation with its key fields; `initiator` picks Ni/Nr (RFC 7296 §1.2). */
-export function payloadText(p: IkePayload, initiator: boolean): string {
+/**
+ * A payload in the RFC's short notation with its key fields (RFC 7296 §1.2). `fromExchangeInitiator`: the message
+ * is a request, so its nonce is Ni ("initiator" is the endpoint initiating this exchange, §1.3), else Nr.
+ */
+export function payloadText(p: IkePayload, fromExchangeInitiator: boolean): string {
   switch (p.kind) {
     case 'sa':
       return saText(p.proposals);
     case 'ke':
       return `KE(${transformName(TransformType.DH, p.dhGroup)})`;
     case 'nonce':
-      return initiator ? 'Ni' : 'Nr';
+      return fromExchangeInitiator ? 'Ni' : 'Nr';
     case 'idi':
     case 'idr':
       return `${p.kind === 'idi' ? 'IDi' : 'IDr'}(${identityText(p.idType, p.data)})`;

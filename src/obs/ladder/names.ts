@@ -17,6 +17,7 @@ import {
   NotifyType,
   PrfId,
   ProtocolId,
+  TransformType,
 } from '../../wire/ike/constants.ts';
 import { Icmpv6Type } from '../../wire/ip/constants.ts';
 import { BaStatus, Ipv4AckStatus } from '../../wire/mh/constants.ts';
@@ -56,11 +57,11 @@ export const authMethodName = (v: number): string => lookup(AUTH_METHODS, v, 'ME
 export const protocolName = (v: number): string => lookup(PROTOCOLS, v, 'PROTOCOL');
 /** RFC 7296 §3.3.2 transform IDs by transform type (1 ENCR, 2 PRF, 3 INTEG, 4 DH, 5 ESN). */
 export function transformName(type: number, id: number): string {
-  if (type === 1) return lookup(ENCRS, id, 'ENCR');
-  if (type === 2) return PRFS.has(id) ? `PRF_${PRFS.get(id)}` : `PRF(${id})`;
-  if (type === 3) return lookup(INTEGS, id, 'INTEG');
-  if (type === 4) return lookup(DH_GROUPS, id, 'DH');
-  if (type === 5) return id === 1 ? 'ESN' : id === 0 ? 'NO_ESN' : `ESN(${id})`;
+  if (type === TransformType.ENCR) return lookup(ENCRS, id, 'ENCR');
+  if (type === TransformType.PRF) return PRFS.has(id) ? `PRF_${PRFS.get(id)}` : `PRF(${id})`;
+  if (type === TransformType.INTEG) return lookup(INTEGS, id, 'INTEG');
+  if (type === TransformType.DH) return lookup(DH_GROUPS, id, 'DH');
+  if (type === TransformType.ESN) return id === 1 ? 'ESN' : id === 0 ? 'NO_ESN' : `ESN(${id})`;
   return `T${type}(${id})`;
 }
 export const notifyName = (v: number): string => lookup(NOTIFIES, v, 'NOTIFY');

@@ -21,11 +21,12 @@ export { eapText } from './ike-payload-text.ts';
  */
 export function summarizeIke(m: IkeMessage, inner?: readonly IkePayload[]): MessageSummary {
   const h = m.header;
-  const initiator = h.initiator;
+  // Ni/Nr name the initiator of this exchange, not of the IKE SA (RFC 7296 §1.3): the sender of the request.
+  const fromExchangeInitiator = !h.response;
   const parts = m.payloads.map((p) =>
     (p.kind === 'sk' || p.kind === 'skf') && inner
-      ? `SK{${inner.map((x) => payloadText(x, initiator)).join(' ')}}`
-      : payloadText(p, initiator),
+      ? `SK{${inner.map((x) => payloadText(x, fromExchangeInitiator)).join(' ')}}`
+      : payloadText(p, fromExchangeInitiator),
   );
   const head = `${exchangeName(h.exchangeType)} ${h.response ? 'response' : 'request'} #${h.messageId}`;
   const all = [...m.payloads, ...(inner ?? [])];

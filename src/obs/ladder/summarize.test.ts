@@ -93,6 +93,20 @@ test('IKE summaries: exchange, direction, message ID and payloads in RFC 7296 no
   assert.match(summarizeIke(IKE_AUTH_REQUEST).summary, / V D\(aabbccdd,11223344\) EAP\(Response\/Identity id=1\)$/);
 });
 
+test('Ni/Nr follow who started the exchange (RFC 7296 §1.3), also when the original responder rekeys', () => {
+  const sk = { kind: 'sk' as const, firstPayload: 40, data: new Uint8Array(64) };
+  const nonce = { kind: 'nonce' as const, data: new Uint8Array(32) };
+  const create = (response: boolean, initiator: boolean) => ({
+    ...sampleHeader(ExchangeType.CREATE_CHILD_SA, 7, response),
+    initiator,
+  });
+  // The HA (I = 0) starts a CREATE_CHILD_SA: its request carries Ni, the UE's (I = 1) response Nr.
+  const request = summarizeIke({ header: create(false, false), payloads: [sk] }, [nonce]);
+  assert.equal(request.summary, 'CREATE_CHILD_SA request #7 SK{Ni}');
+  const response = summarizeIke({ header: create(true, true), payloads: [sk] }, [nonce]);
+  assert.equal(response.summary, 'CREATE_CHILD_SA response #7 SK{Nr}');
+});
+
 test('ESP and EAP summaries', () => {
   assert.equal(
     summarizeEsp({ spi: 0xc0ffee01, sequence: 3, payload: new Uint8Array(48) }).summary,
