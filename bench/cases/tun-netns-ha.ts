@@ -4,8 +4,9 @@
 //   acceptFromUe source check, DHCP filter) → HaTun → TUN write;  TUN read → HaForwarder (binding lookup, size
 //   check) → UDP 4191 send;  and the same through the ESP data SAs (src/node/tun/ha-data-sas.ts) on UDP 4500.
 // Bindings come from the core's own decision on BUs (their ESP and IKE are not part of the user plane).
-// Reads commands on stdin: `measure uplink|downlink SECONDS` answers with the counters' growth and the CPU time
-// this process used over that window; `quit`. Imported by bench/run.ts as a case with no benches.
+// Reads commands on stdin: `measure uplink|downlink SECONDS` answers with the counters' growth (and the data SAs':
+// ESP opened, and the downlink SA's outbound sequence, i.e. packets sealed) and the CPU time this process used over
+// that window; `quit`. Imported by bench/run.ts as a case with no benches.
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadHaConfig } from '../../src/config/load.ts';
@@ -30,9 +31,9 @@ import { Ipv4Address, Ipv6Address } from '../../src/util/ip-address.ts';
 import type { BindingUpdate } from '../../src/wire/mh/messages.ts';
 import type { Bench } from '../harness.ts';
 import {
-  BINDINGS,
   DOWNLINK_COA,
   ESP,
+  ESP_HOME_INDEX,
   HA4,
   HA6,
   HOME_POOL,
@@ -127,10 +128,7 @@ async function main(): Promise<void> {
       natT.send(esp, to.address, to.port);
       return true;
     },
-    toCoreNetwork: (inner) => {
-      tun?.fromMobileNode(inner);
-      return tun !== undefined;
-    },
+    toCoreNetwork: (inner) => tun?.fromDataSa(inner),
   });
   const dataPlane = new HaDataPlane({
     core,
@@ -142,11 +140,7 @@ async function main(): Promise<void> {
       drops[reason] = (drops[reason] ?? 0) + 1;
     },
     onDhcpEvent: () => {},
-    toCoreNetwork: (inner) => {
-      if (tun === undefined) return false;
-      tun.fromMobileNode(inner);
-      return true;
-    },
+    toCoreNetwork: (inner) => tun?.fromMobileNode(inner),
   });
   tun = HaTun.open(config, {
     output: { udp: dsmip, sendRaw: () => false },
@@ -182,7 +176,7 @@ async function main(): Promise<void> {
   });
   const now = monotonicNowMs();
   const prefix = { prefix: Ipv6Address.parse('2001:db8:100::'), prefixLength: 40 };
-  for (let i = 0; i < BINDINGS; i++) {
+  for (let i = 0; i <= ESP_HOME_INDEX; i++) {
     for (const direction of ['uplink', 'downlink'] as const) {
       const careOf = Ipv4Address.parse(direction === 'uplink' ? LOADGEN4 : DOWNLINK_COA);
       const port = direction === 'uplink' ? UPLINK_PORT : UPLINK_PORT + i;
@@ -201,8 +195,10 @@ async function main(): Promise<void> {
     tun.applyBindingEvent(e);
     dataSas.applyBindingEvent(e);
   }
-  dataSas.handleIkeEvent(dataSaEvent(ESP.uplink, homeAddress('uplink', 0)));
-  dataSas.handleIkeEvent(dataSaEvent(ESP.downlink, homeAddress('downlink', 0)));
+  dataSas.handleIkeEvent(dataSaEvent(ESP.uplink, homeAddress('uplink', ESP_HOME_INDEX)));
+  dataSas.handleIkeEvent(dataSaEvent(ESP.downlink, homeAddress('downlink', ESP_HOME_INDEX)));
+  /** Packets sealed on the downlink data SA so far: its outbound sequence number (RFC 4303 §3.3.3). */
+  const espSealed = () => dataSas.status().sas.find((s) => s.spiIn === ESP.downlink.spiIn)?.sequenceOut ?? 0;
   const status = tun.status();
   process.stdout.write(`${JSON.stringify({ ready: true, tunnels: status.tunnels, dataSas: dataSas.size })}\n`);
 
@@ -214,7 +210,13 @@ async function main(): Promise<void> {
     if (command === 'quit') break;
     if (command !== 'measure') continue;
     const c = direction === 'uplink' ? tun.counters.outOfTunnel : tun.counters.intoTunnel;
-    const before = { packets: c.packets, bytes: c.bytes, opened: dataSas.counters.opened, drops: allDrops() };
+    const before = {
+      packets: c.packets,
+      bytes: c.bytes,
+      opened: dataSas.counters.opened,
+      sealed: espSealed(),
+      drops: allDrops(),
+    };
     const cpu = process.cpuUsage();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
@@ -231,6 +233,7 @@ async function main(): Promise<void> {
         packets: c.packets - before.packets,
         bytes: c.bytes - before.bytes,
         espOpened: dataSas.counters.opened - before.opened,
+        espSealed: espSealed() - before.sealed,
         cpuUs: cpuUsed.user + cpuUsed.system,
         ms,
         drops: windowDrops,

@@ -24,6 +24,12 @@ export const CN6 = '2001:db8:6::6';
 export const DOWNLINK_COA = '198.51.100.7';
 export const UPLINK_PORT = 40000;
 export const BINDINGS = 1024;
+/**
+ * Home address index of the one UE with an ESP data SA (both directions), bound besides the BINDINGS others: the
+ * plain runs never use it, so the HA's rule against plaintext from a UE holding a data SA (RFC 4301 §5.2) and the
+ * SA's downlink sealing (RFC 4301 §5.1) stay out of them.
+ */
+export const ESP_HOME_INDEX = BINDINGS;
 export const HOME_POOL = '2001:db8:100::/40';
 
 /** The ESP data SAs (RFC 5555 §5.2.2): AES-256-GCM keys with their salt (RFC 4106 §8.1), SPIs the HA chose. */
@@ -75,9 +81,10 @@ export function ringFile(records: readonly RingRecord[]): Uint8Array {
 /** Uplink: reverse-tunnelled packets from the uplink HoAs (RFC 5555 §4.1 UDP encapsulation) to the HA's 4191. */
 export function uplinkRing(size: number, esp: boolean): Uint8Array {
   const cn = Ipv6Address.parse(CN6);
-  const count = esp ? 1 : BINDINGS; // the ESP data SA is one UE's: TSi is its home address
+  // The ESP data SA is one UE's: TSi is its home address.
+  const homes = esp ? [ESP_HOME_INDEX] : Array.from({ length: BINDINGS }, (_, i) => i);
   return ringFile(
-    Array.from({ length: count }, (_, i) => ({
+    homes.map((i) => ({
       to: Ipv4Address.parse(HA4),
       port: esp ? 4500 : 4191,
       payload: innerPacket(homeAddress('uplink', i), cn, size),
@@ -87,9 +94,9 @@ export function uplinkRing(size: number, esp: boolean): Uint8Array {
 
 /** Downlink: UDP from a correspondent to the downlink HoAs; the kernel builds the inner packets. */
 export function downlinkRing(size: number, esp: boolean): Uint8Array {
-  const count = esp ? 1 : BINDINGS;
+  const homes = esp ? [ESP_HOME_INDEX] : Array.from({ length: BINDINGS }, (_, i) => i);
   return ringFile(
-    Array.from({ length: count }, (_, i) => ({
+    homes.map((i) => ({
       to: homeAddress('downlink', i),
       port: 9,
       payload: new Uint8Array(size - 48),

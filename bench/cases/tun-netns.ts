@@ -1,14 +1,19 @@
 // User traffic through the HA's real user-space path (issue 7; target without ESP: ≥ 1 Gbit/s at 1400-byte packets
 // and ≥ 100,000 packets/s at 100-byte packets, on one core), as root, in private network namespaces
 // (tun-netns-lab.ts): the HA process (tun-netns-ha.ts) pinned to one core with taskset, a C load generator
-// (tun-loadgen.c, sendmmsg; AES-GCM sealing for the ESP runs) pinned to the other.
+// (tun-loadgen.c, sendmmsg; AES-GCM sealing for the ESP runs) pinned to the other. "One core" is the HA process's:
+// a veth hands a packet to the peer namespace on the sending CPU, so the receive softirq of what the generator sends
+// (uplink: the UDP receive up to the HA's socket; downlink: the routing into the HA's TUN device) runs on the
+// generator's core, outside the HA's CPU time.
 //   tun-uplink-*     UDP-encapsulated packets (RFC 5555 §4.1) from 1024 bound HoAs into the HA's 4191 → source
 //                    check → TUN write (the kernel then routes them to a sink interface)
 //   tun-downlink-*   packets the kernel routes into the HA's TUN for 1024 bound HoAs → binding lookup → UDP 4191 out
 //   tun-esp-*        the same on one UE's ESP data SA (RFC 5555 §5.2.2, AES-256-GCM, UDP 4500): opened, selector
 //                    and binding checks, TUN write; TUN read, sealed, sent
 // Each figure is the growth of the HA forwarder's own counters (packets it wrote to the TUN device, or sent into a
-// tunnel) over a 2-second window after a warm-up, not the offered load; Gbit/s counts inner packet bytes.
+// tunnel) over a 2-second window after a warm-up, not the offered load; Gbit/s counts inner packet bytes. An ESP
+// figure fails unless its window shows the ESP path at work: data-SA packets opened (uplink), or the downlink SA's
+// outbound sequence number grown (packets sealed).
 // `*-cpu-per-gbit` is the HA process's CPU time (process.cpuUsage, user + system) per Gbit forwarded in the two
 // 1400-byte windows. Not root, no native addon, no gcc/libcrypto headers or one CPU: the figures are reported as
 // not measured, with the reason.
@@ -21,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { nativeAvailability } from '../../src/node/net/native.ts';
 import type { Bench, Figure } from '../harness.ts';
 import {
+  BINDINGS,
   CN6,
   DOWNLINK_COA,
   downlinkRing,
@@ -50,6 +56,9 @@ interface Run {
 interface Measured {
   readonly packets: number;
   readonly bytes: number;
+  /** Inner packets the data SAs opened, and packets sealed on the downlink data SA, in the window. */
+  readonly espOpened: number;
+  readonly espSealed: number;
   readonly cpuUs: number;
   readonly ms: number;
   readonly drops: Record<string, number>;
@@ -120,10 +129,13 @@ function buildLab(ha: string, lg: string): void {
 class HaProcess {
   private readonly lines: Interface;
   private readonly waiting: ((line: string) => void)[] = [];
+  private readonly exited: Promise<void>;
 
   private constructor(readonly child: ChildProcess) {
     this.lines = createInterface({ input: child.stdout! });
     this.lines.on('line', (l) => this.waiting.shift()?.(l));
+    // Listened for from the start: a child that already exited never emits 'exit' again.
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
   static async start(ns: string): Promise<HaProcess> {
@@ -133,8 +145,15 @@ class HaProcess {
       { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const p = new HaProcess(child);
-    const ready = JSON.parse(await p.next(60_000)) as { ready?: boolean; tunnels?: number };
-    if (!ready.ready || ready.tunnels !== 2048) throw new Error(`HA process not ready: ${JSON.stringify(ready)}`);
+    try {
+      const ready = JSON.parse(await p.next(60_000)) as { ready?: boolean; tunnels?: number };
+      if (!ready.ready || ready.tunnels !== 2 * (BINDINGS + 1)) {
+        throw new Error(`HA process not ready: ${JSON.stringify(ready)}`);
+      }
+    } catch (e) {
+      await p.stop(); // not left running when it never became ready
+      throw e;
+    }
     return p;
   }
 
@@ -154,11 +173,13 @@ class HaProcess {
     return JSON.parse(await answer) as Omit<Measured, 'offered'>;
   }
 
+  /** Asks it to quit, kills it after 5 s; returns at once when it has exited already. */
   async stop(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.stdin!.end('quit\n');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
+    const c = this.child;
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    c.stdin!.end('quit\n');
+    const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await this.exited;
     clearTimeout(t);
   }
 }
@@ -187,6 +208,11 @@ async function runOne(r: Run, lg: string, gen: string, dir: string, ha: HaProces
   await new Promise((res) => setTimeout(res, WARM_UP_S * 1000));
   const m = await ha.measure(r.direction, WINDOW_S);
   if ((await done) !== 0) throw new Error(`load generator failed for ${figureName(r)}`);
+  // An ESP figure measures the ESP path or nothing: the data SAs must show the window's packets.
+  const espWork = r.direction === 'uplink' ? m.espOpened : m.espSealed;
+  if (r.esp && espWork === 0) {
+    throw new Error(`${figureName(r)}: no packet went through the data SA (${JSON.stringify(m.drops)})`);
+  }
   return { ...m, offered: Number(out.trim()) / seconds };
 }
 
@@ -206,9 +232,11 @@ async function measureAll(wanted: readonly Run[]): Promise<Map<string, Measured>
       const m = await runOne(r, lgNs, gen, dir, ha);
       results.set(figureName(r), m);
       const pps = (m.packets * 1000) / m.ms;
+      const esp = r.esp ? `, ESP ${r.direction === 'uplink' ? `opened ${m.espOpened}` : `sealed ${m.espSealed}`}` : '';
       process.stderr.write(
-        `# ${figureName(r)}: offered ${Math.round(m.offered)} pkt/s, forwarded ${Math.round(pps)} pkt/s, ` +
-          `HA CPU ${((m.cpuUs / 1000 / m.ms) * 100).toFixed(0)}%, drops ${JSON.stringify(m.drops)}\n`,
+        `# ${figureName(r)}: offered ${Math.round(m.offered)} pkt/s, forwarded ${Math.round(pps)} pkt/s${esp}, ` +
+          `HA process CPU ${((m.cpuUs / 1000 / m.ms) * 100).toFixed(0)}% of its core ` +
+          `(the veth receive softirq runs on the generator's core), drops ${JSON.stringify(m.drops)}\n`,
       );
     }
   } finally {

@@ -18,7 +18,7 @@ import { IcmpReporter } from '../../src/node/tun/icmp-reporter.ts';
 import type { PacketDevice } from '../../src/node/tun/packet-device.ts';
 import { mayBeUdpTo } from '../../src/node/tun/udp-port-filter.ts';
 import { Ipv4Address, Ipv6Address } from '../../src/util/ip-address.ts';
-import { buildIpv6Packet } from '../../src/wire/ip/build.ts';
+import { buildUdp6 } from '../../src/wire/ip/build.ts';
 import type { Bench } from '../harness.ts';
 
 const BINDINGS = 10_000;
@@ -34,14 +34,9 @@ function hoa(i: number): Ipv6Address {
   return Ipv6Address.fromBytes(b);
 }
 
+/** An IPv6 UDP packet of `size` bytes in all (RFC 8200 §3, RFC 768: the UDP length counts its 8-byte header). */
 function packet(src: Ipv6Address, dst: Ipv6Address, size: number): Uint8Array {
-  const payload = new Uint8Array(size - 48);
-  return buildIpv6Packet({
-    src,
-    dst,
-    nextHeader: 17,
-    payload: Uint8Array.from([0x13, 0x88, 0x17, 0x70, 0, size - 40, 0, 0, ...payload]),
-  });
+  return buildUdp6({ src, dst, sourcePort: 5000, destinationPort: 6000, payload: new Uint8Array(size - 48) });
 }
 
 class SinkDevice implements PacketDevice {
@@ -54,6 +49,7 @@ class SinkDevice implements PacketDevice {
   close(): void {}
 }
 
+/** Packets the forwarder handed to a socket, UDP or raw. */
 const sentTo = { count: 0 };
 const udpSink: DatagramTransport = {
   family: 4,
@@ -70,7 +66,13 @@ function world(nat: boolean): { forwarder: HaForwarder; device: SinkDevice } {
   const device = new SinkDevice();
   const forwarder = new HaForwarder({
     device,
-    output: { udp: udpSink, sendRaw: () => true },
+    output: {
+      udp: udpSink,
+      sendRaw: () => {
+        sentTo.count++;
+        return true;
+      },
+    },
     icmp: new IcmpReporter({ ipv6Source: HA6, ipv4Source: HA4 }),
     now: () => 0,
     linkMtu: 1500,
@@ -106,6 +108,9 @@ function downlink(name: string, nat: boolean, size: number): Bench {
     setup: () => {
       w = world(nat);
       packets = Array.from({ length: 1024 }, (_, k) => packet(CN6, hoa((k * 7919) % BINDINGS), size));
+      const before = sentTo.count;
+      w.forwarder.fromDevice(0, packets[0]!);
+      if (sentTo.count !== before + 1) throw new Error(`${name}: the packet was not forwarded`);
     },
     run: () => {
       w.forwarder.fromDevice(0, packets[i++ & 1023]!);
@@ -168,6 +173,9 @@ function uplink(name: string, size: number): Bench {
       while (core.pollEvent() !== undefined);
       packets = Array.from({ length: 1024 }, (_, k) => packet(hoa(k), CN6, size));
       outers = outers.slice(0, 1024);
+      if (!w.forwarder.fromMobileNode(packets[0]!) || w.device.written !== 1) {
+        throw new Error(`${name}: the packet did not reach the device`);
+      }
     },
     run: () => {
       const k = i++ & 1023;

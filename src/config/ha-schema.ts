@@ -124,9 +124,9 @@ export const haSchema = z
         routes: z.array(ipPrefix).optional(),
         /**
          * MTU of the path to the UEs' care-of addresses: each tunnel carries this minus its headers (RFC 2473 §6.1),
-         * at least 1280 bytes whatever the framing (RFC 8200 §5), so at least 1280 + 48.
+         * at least 1280 bytes whatever the framing, ESP data SA included (RFC 8200 §5; src/node/tun/tunnel-mtu.ts).
          */
-        linkMtu: int(1328, 65535, 'an MTU').prefault('1500'),
+        linkMtu: int(1364, 65535, 'an MTU').prefault('1500'),
       })
       .prefault({}),
     logging: loggingSchema.prefault({}),

@@ -37,7 +37,11 @@ import { ConfigResponder, type HomePrefixPool } from './tasks/ike-config.ts';
 import { IkeInitResponder } from './tasks/ike-init-responder.ts';
 import { ANY_IPV6_SELECTOR, addressSelector, narrowSelectors, prefixSelector } from './traffic-selectors.ts';
 
-/** The Home Addresses the Child SAs of `sa` are keyed to (the BU/BA SAs, RFC 4877 §7.3). */
+/**
+ * The Home Addresses of `sa`, each once: those its Child SAs are keyed to (`homeAddress`: a UE-side selector naming
+ * one IPv6 address, RFC 4877 §7.3), i.e. the BU/BA SAs' and any data SA's without an IPv4 HoA. The IKE_AUTH Child
+ * SA names the home prefix and adds none.
+ */
 function homeAddressesOfSa(sa: IkeSa): Ipv6Address[] {
   const out: Ipv6Address[] = [];
   for (const c of sa.children.values())
@@ -63,9 +67,9 @@ export interface ResponderConfig {
   /** What the HA side of a Child SA may cover (TSr policy); default every IPv6 address. */
   readonly localSelectors?: readonly TrafficSelector[];
   /**
-   * TSr policy of tunnel-mode Child SAs made with CREATE_CHILD_SA, i.e. the data SA of RFC 5555 §5.2.2, whose HA SPD
-   * rule is "local_address != home_agent"; default `localSelectors`. Transport mode (the BU/BA SA) and the IKE_AUTH
-   * Child SA keep `localSelectors`.
+   * TSr policy of new tunnel-mode Child SAs made with CREATE_CHILD_SA, i.e. the data SA of RFC 5555 §5.2.2, whose HA
+   * SPD rule is "local_address != home_agent"; default `localSelectors`. Transport mode (the BU/BA SA) and the IKE_AUTH
+   * Child SA keep `localSelectors`; a rekey keeps the selectors of the SA it replaces (RFC 7296 §2.9.2).
    */
   readonly tunnelLocalSelectors?: readonly TrafficSelector[];
   /**
@@ -138,14 +142,23 @@ export class IkeResponder extends IkeEndpoint {
         const mode: ChildMode =
           (rekeyOf ? rekeyOf.mode === 'transport' : request.transport) && allowTransport ? 'transport' : 'tunnel';
         // The UE side must lie inside the prefix given to this IKE SA (RFC 4877 §7.3; TS 24.303 §5.1.3.1), or be an
-        // IPv4 HoA bound with one of its Home Addresses (tunnel mode, RFC 5555 §5.2.2).
-        const dataSa = mode === 'tunnel' && request.exchangeType === ExchangeType.CREATE_CHILD_SA;
-        const uePolicy = [prefixSelector(p.prefix, p.prefixLength)];
-        if (dataSa && config.ipv4HomeAddressesOf) {
-          for (const a of config.ipv4HomeAddressesOf(homeAddressesOfSa(sa))) uePolicy.push(addressSelector(a));
+        // IPv4 HoA bound with one of its Home Addresses (a new tunnel-mode SA of CREATE_CHILD_SA, RFC 5555 §5.2.2).
+        // A rekey gets the selectors of the SA it replaces, whichever rule made them: the responder "MUST NOT
+        // narrow down the Traffic Selectors narrower than the scope currently in use" (RFC 7296 §2.9.2).
+        let tsi: TrafficSelector[];
+        let tsr: TrafficSelector[];
+        if (rekeyOf) {
+          tsi = narrowSelectors(request.tsi, rekeyOf.tsRemote);
+          tsr = narrowSelectors(request.tsr, rekeyOf.tsLocal);
+        } else {
+          const dataSa = mode === 'tunnel' && request.exchangeType === ExchangeType.CREATE_CHILD_SA;
+          const uePolicy = [prefixSelector(p.prefix, p.prefixLength)];
+          if (dataSa && config.ipv4HomeAddressesOf) {
+            for (const a of config.ipv4HomeAddressesOf(homeAddressesOfSa(sa))) uePolicy.push(addressSelector(a));
+          }
+          tsi = narrowSelectors(request.tsi, uePolicy);
+          tsr = narrowSelectors(request.tsr, dataSa ? tunnelLocalSelectors : localSelectors);
         }
-        const tsi = narrowSelectors(request.tsi, uePolicy);
-        const tsr = narrowSelectors(request.tsr, dataSa ? tunnelLocalSelectors : localSelectors);
         if (tsi.length === 0 || tsr.length === 0)
           return { ok: false, notifyType: NotifyType.TS_UNACCEPTABLE, reason: 'outside-prefix' };
         return { ok: true, tsi, tsr, mode, homeAddress: rekeyOf?.homeAddress ?? homeAddressOf(tsi) };

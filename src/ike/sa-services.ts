@@ -36,8 +36,8 @@ export interface ChildPolicy {
       tsi: readonly TrafficSelector[];
       tsr: readonly TrafficSelector[];
       transport: boolean;
-      /** IKE_AUTH or CREATE_CHILD_SA: the exchange the request came in. */
-      exchangeType?: number;
+      /** IKE_AUTH or CREATE_CHILD_SA: the exchange the request came in (the data SA policy depends on it). */
+      exchangeType: number;
     },
     rekeyOf: ChildSa | undefined,
   ): ChildGrant;

@@ -256,7 +256,7 @@ export class HomeAgent {
           ikeEvents.handle(e);
           this.dataSas.handleIkeEvent(e);
         },
-        onEsp: (esp) => this.dataSas.fromUdp(esp),
+        onEsp: (esp, from) => this.dataSas.fromUdp(esp, from),
         ...(keyLog ? { keyLog } : {}),
         onError: (e) => this.log.warn({ err: e }, 'IKE send failed'),
       },

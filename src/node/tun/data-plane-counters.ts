@@ -27,6 +27,12 @@ export const DATA_PLANE_DROP_REASONS = [
   'device-full',
   /** Out of the tunnel but not one whole IP packet (its length fields disagree with its size). */
   'malformed-inner',
+  /**
+   * The ESP data SA rule (RFC 5555 §5.2.2) covers the packet but no usable SA was there to seal it, or it came out of
+   * the plain tunnel from a UE that holds a data SA for it (RFC 4301 §5.1, §5.2: PROTECT traffic is never sent or
+   * taken in the clear).
+   */
+  'no-data-sa',
   /** The ESP data SA refused to seal: sequence counter exhausted or hard lifetime (RFC 4303 §3.3.3, RFC 4301 §4.4.2.1). */
   'esp-refused',
 ] as const satisfies readonly string[];

@@ -152,14 +152,18 @@ test('the data SA has its own tunnel MTU: a larger IPv6 packet gets Packet Too B
   assert.equal((ptb[44]! << 24) | (ptb[45]! << 16) | (ptb[46]! << 8) | ptb[47]!, max);
 });
 
-test('a deleted data SA: both ends remove it and the UE falls back to the plain tunnel', () => {
+test('a deleted data SA: both ends remove it, and the traffic it carried is dropped, not sent in the clear', () => {
   const w = withDataSa();
   const spi = w.ue.current!.spiIn;
   w.link.ue.deleteChildSa(w.link.now, w.ueSa, spi);
   w.pump();
   assert.deepEqual([w.ue.current, w.ha.size], [undefined, 0]);
-  w.ueDevice.inject(ping(HOA, CN6));
-  assert.equal(w.wire.length, 0);
+  // RFC 4301 §5.1: the SPD-S entry asked for stays PROTECT; with no SA the packet is discarded.
+  w.ueDevice.inject(ping(HOA, CN6), ping(HOA4, CN4));
+  assert.deepEqual([w.wire.length, w.uePlain.sent.length], [0, 0]);
+  assert.deepEqual([w.ueForwarder.counters.drops['no-data-sa'], w.ueForwarder.counters.drops['no-socket']], [2, 0]);
+  // The HA's own address is outside the rule: still the plain tunnel (DSA-5).
+  w.ueDevice.inject(ping(HOA, HA6));
   assert.equal(w.ueForwarder.counters.drops['no-socket'], 1, 'the plain IPv4 tunnel needs a raw socket here');
 });
 
@@ -194,14 +198,16 @@ test('a registration with another IPv4 HoA asks for a data SA that covers it', (
   w.pump();
   assert.deepEqual(
     w.ueEvents.map((e) => e.kind),
-    ['requested', 'installed', 'requested', 'installed'],
+    ['requested', 'installed', 'requested', 'removed', 'installed'],
+    'the SA of the earlier registration is deleted (RFC 7296 §1.4.1)',
   );
   const latest = w.childEvents.filter((c) => c.side === 'ue').at(-1)!.event as ChildSaEvent;
   assert.equal(latest.tsLocal.length, 2);
+  assert.equal(w.ha.size, 1, 'the HA deleted it too');
   // The same registration again: covered, nothing asked.
   w.ue.registered(UE_COA, other);
   w.pump();
-  assert.equal(w.ueEvents.length, 4);
+  assert.equal(w.ueEvents.length, 5);
 });
 
 test('without a NAT and without a raw ESP socket the data SA could carry nothing: not asked for, said once', () => {

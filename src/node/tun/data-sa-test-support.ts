@@ -93,6 +93,8 @@ export interface DataSaWorld {
   pump(): void;
   /** Delivers every ESP packet on the wire to its receiver; returns them. */
   deliver(): WirePacket[];
+  /** Where the HA sees the UE's UDP-encapsulated ESP come from: its NAT mapping (a test may move it). */
+  ueMapping: { address: IpAddress; port: number };
 }
 
 export interface DataSaWorldOptions {
@@ -135,10 +137,7 @@ export function buildDataSaWorld(o: DataSaWorldOptions = {}): DataSaWorld {
       wire.push({ from: 'ha', kind: 'udp', esp: esp.slice(), to: to.address, port: to.port });
       return true;
     },
-    toCoreNetwork: (inner) => {
-      haForwarderRef.f?.fromMobileNode(inner);
-      return haForwarderRef.f !== undefined;
-    },
+    toCoreNetwork: (inner) => haForwarderRef.f?.fromDataSa(inner),
   });
   if (haRaw) ha.useRawEsp(haRaw);
   const haForwarder = new HaForwarder({
@@ -218,28 +217,35 @@ export function buildDataSaWorld(o: DataSaWorldOptions = {}): DataSaWorld {
   ue.useIkeLink({
     ikeSaId: ueSa,
     createChildSa: (request) => link.ue.createChildSa(link.now, ueSa, request),
+    deleteChildSa: (spiIn) => link.ue.deleteChildSa(link.now, ueSa, spiIn),
     state: () => {
       const sa = link.ue.ikeSa(ueSa);
       return sa && { path: sa.path, natDetected: sa.natDetected };
     },
     onEvent: (l) => ike.on(l),
-    sendEsp: (esp, to) => wire.push({ from: 'ue', kind: 'udp', esp: esp.slice(), to: to.address, port: to.port }),
+    sendEsp: (esp, to) => {
+      wire.push({ from: 'ue', kind: 'udp', esp: esp.slice(), to: to.address, port: to.port });
+    },
     onEsp: (h) => {
       ueEsp = h;
     },
   });
+  const haPath = link.ha.ikeSa(haSa)!.path;
+  const world: { ueMapping: { address: IpAddress; port: number } } = {
+    ueMapping: { address: haPath.remoteAddr, port: haPath.remotePort },
+  };
   const deliver = (): WirePacket[] => {
     const out = wire.splice(0);
     for (const p of out) {
       if (p.from === 'ue') {
-        if (p.kind === 'udp') ha.fromUdp(p.esp);
+        if (p.kind === 'udp') ha.fromUdp(p.esp, { ...world.ueMapping });
         else haRaw?.handler?.({ packet: p.packet, receivedAt: link.now });
       } else if (p.kind === 'udp') ueEsp?.(p.esp);
       else ue.fromRawIpv4(p.packet);
     }
     return out;
   };
-  return {
+  return Object.assign(world, {
     link,
     ueSa,
     haSa,
@@ -256,7 +262,7 @@ export function buildDataSaWorld(o: DataSaWorldOptions = {}): DataSaWorld {
     childEvents,
     pump,
     deliver,
-  };
+  });
 }
 
 /** Registers the UE from its IPv4 care-of address and runs the data SA's CREATE_CHILD_SA to the end. */

@@ -7,18 +7,21 @@
  * - uplink: ESP from the UE (plain over IPv4, or in UDP on the NAT-T port, RFC 3948) is opened by SPI, its inner
  *   packet checked against the SA's selectors (RFC 4301 §5.2) and its source against the live bindings (RFC 5555
  *   §4.5.1: only bound home addresses are forwarded), then written to the core-side device.
- * The SA's outer addresses and ports are the IKE SA's when it is installed (RFC 7296 §2.23). Which Child SAs are data
- * SAs: tunnel mode over IPv4 with every TSi naming one address (the IKE_AUTH Child SA names the home prefix).
+ * An SA's IPv4 home address counts only while it stays bound with the IPv6 HoA it was bound with when the SA was
+ * installed (RFC 5555 §5): a HoA handed to another UE is not reached through, nor sent from, the old UE's SA.
+ * Traffic the rule covers while the SA cannot take it is dropped, and so is plaintext that an SA of its source
+ * covers (RFC 4301 §5.1, §5.2). The SA's outer addresses and ports are the IKE SA's when it is installed; behind a
+ * NAT they follow the latest authenticated packet: ESP that opened on the SA, or the IKE SA's updated path (RFC 7296
+ * §2.23). Which Child SAs are data SAs: tunnel mode over IPv4 with every TSi naming one address (the IKE_AUTH Child
+ * SA names the home prefix).
  */
 import type { ChildSaEvent, IkeEvent, IkePath } from '../../ike/events.ts';
 import type { ResponderConfig } from '../../ike/responder.ts';
-import { ANY_IPV4_SELECTOR, selectorsExcluding } from '../../ike/traffic-selectors.ts';
+import { ANY_IPV4_SELECTOR, selectorsExcluding, singleAddress } from '../../ike/traffic-selectors.ts';
 import { EspSad } from '../../ipsec/sad.ts';
-import { ipv4Int, ipv4IntAt, ipv6Key, ipv6KeyAt } from '../../mip/addresses.ts';
 import type { HomeAgentEvent } from '../../mip/events.ts';
 import { type RawIpTransport, RawProtocol, type TransportProvider } from '../../net/transport.ts';
-import { type IpAddress, Ipv4Address, type Ipv6Address } from '../../util/ip-address.ts';
-import type { TrafficSelector } from '../../wire/ike/traffic-selector.ts';
+import type { IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { TunnelMtus } from './compiled-tunnel.ts';
 import {
   type DataSa,
@@ -30,9 +33,9 @@ import {
   openDataEsp,
   removeDataSa,
 } from './data-sa.ts';
-import type { EspOutput } from './esp-data-tunnel.ts';
-import type { DataSaSelector, ProtectedTunnel } from './protected-tunnel.ts';
-import { ipVersionOf } from './tunnel-forwarder.ts';
+import type { EspOutput, UdpPeer } from './esp-data-tunnel.ts';
+import { type FiledDataSa, HaDataSaIndex } from './ha-data-sa-index.ts';
+import type { HaDataSaPolicy, NO_DATA_SA, ProtectedTunnel } from './protected-tunnel.ts';
 
 export interface HaDataSasDeps {
   readonly random: (n: number) => Uint8Array;
@@ -41,30 +44,33 @@ export interface HaDataSasDeps {
   /** The current path of an IKE SA (its addresses and ports after NAT detection). */
   readonly pathOf: (ikeSaId: number) => IkePath | undefined;
   /** The IKE endpoint's NAT-T socket (UDP-encapsulated ESP); absent until the IKE endpoint is open. */
-  readonly sendUdp: (esp: Uint8Array, to: { readonly address: IpAddress; readonly port: number }) => boolean;
-  /** An accepted inner packet for the core network (the TUN device); false when there is none. */
-  readonly toCoreNetwork: (inner: Uint8Array) => boolean;
+  readonly sendUdp: (esp: Uint8Array, to: UdpPeer) => boolean;
+  /**
+   * An accepted inner packet for the core network (the TUN device): true when written, false when the device
+   * refused it (it counts why), undefined when there is no device.
+   */
+  readonly toCoreNetwork: (inner: Uint8Array) => boolean | undefined;
 }
 
 /** The part of the node's IKE endpoint (src/node/net/ike-datagram-endpoint.ts) the data SAs use. */
 export interface NodeIke {
   readonly engine: { ikeSa(ikeSaId: number): { readonly path: IkePath } | undefined };
-  sendEsp(esp: Uint8Array, to: { readonly address: IpAddress; readonly port: number }): void;
+  sendEsp(esp: Uint8Array, to: UdpPeer): void;
 }
 
 export interface HaDataSaStatus {
-  readonly sas: readonly { ikeSaId: number; spiIn: number; spiOut: number; udpEncapsulated: boolean }[];
+  readonly sas: readonly {
+    ikeSaId: number;
+    spiIn: number;
+    spiOut: number;
+    udpEncapsulated: boolean;
+    /** Where UDP-encapsulated ESP goes now (RFC 7296 §2.23). */
+    peer: string | undefined;
+    /** The outbound SA's last sequence number: how many packets were sealed on it (RFC 4303 §3.3.3). */
+    sequenceOut: number;
+  }[];
   readonly rawEsp: boolean;
   readonly counters: DataSaCounters;
-}
-
-/** The single address a selector names, else undefined. */
-function singleAddressOf(ts: TrafficSelector): IpAddress | undefined {
-  if (ts.kind === 'unknown') return undefined;
-  const a = ts.startAddress.bytes;
-  const b = ts.endAddress.bytes;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return undefined;
-  return ts.startAddress;
 }
 
 /** The home addresses a data SA is for: TSi (the UE's side) when every selector names one address. */
@@ -72,40 +78,27 @@ export function dataSaHomeAddresses(e: ChildSaEvent): IpAddress[] | undefined {
   if (e.tsRemote.length === 0) return undefined;
   const out: IpAddress[] = [];
   for (const ts of e.tsRemote) {
-    const a = singleAddressOf(ts);
+    const a = singleAddress(ts);
     if (a === undefined) return undefined;
     out.push(a);
   }
   return out;
 }
 
-/** Newest-first lists in a map, as the SAD keeps rekeyed SAs (RFC 7296 §2.8). */
-function pushFront<K>(m: Map<K, DataSa[]>, k: K, sa: DataSa): void {
-  m.set(k, [sa, ...(m.get(k) ?? [])]);
-}
+const TWO_32 = 0x1_0000_0000;
 
-function dropFrom<K>(m: Map<K, DataSa[]>, k: K, sa: DataSa): void {
-  const left = (m.get(k) ?? []).filter((x) => x !== sa);
-  if (left.length === 0) m.delete(k);
-  else m.set(k, left);
-}
-
-export class HaDataSas implements DataSaSelector {
+export class HaDataSas implements HaDataSaPolicy {
   readonly counters: DataSaCounters = newDataSaCounters();
   private readonly sad: EspSad;
   private readonly bySpi = new Map<number, DataSa>();
-  /** The home addresses each SA (by our SPI) is filed under. */
-  private readonly homesOf = new Map<number, IpAddress[]>();
-  private readonly byHome6 = new Map<string, DataSa[]>();
-  private readonly byHome4 = new Map<number, DataSa[]>();
-  /** Live bindings, from the core's events: IPv6 HoA keys, and IPv4 HoAs with their IPv6 HoA's key. */
-  private readonly bound6 = new Set<string>();
-  private readonly bound4 = new Map<number, string>();
+  private readonly filed = new Map<number, FiledDataSa>();
+  private readonly index: HaDataSaIndex;
   private rawEsp: RawIpTransport | undefined;
   private readonly output: EspOutput;
 
   constructor(private readonly deps: HaDataSasDeps) {
     this.sad = new EspSad({ random: deps.random });
+    this.index = new HaDataSaIndex(deps.pathOf);
     this.output = {
       sendUdp: (esp, to) => deps.sendUdp(esp, to),
       sendRaw: (packet) => {
@@ -123,13 +116,13 @@ export class HaDataSas implements DataSaSelector {
 
   /**
    * For a node whose IKE endpoint and core-side device open later: both are looked up at each use; a data SA takes
-   * the path its IKE SA has when it is installed.
+   * the path its IKE SA has when it is installed, and follows it.
    */
   static forNode(o: {
     readonly random: (n: number) => Uint8Array;
     readonly mtus: TunnelMtus;
     readonly ike: () => NodeIke | undefined;
-    readonly device: () => { fromMobileNode(inner: Uint8Array): void } | undefined;
+    readonly device: () => { fromDataSa(inner: Uint8Array): boolean } | undefined;
   }): HaDataSas {
     return new HaDataSas({
       random: o.random,
@@ -140,11 +133,7 @@ export class HaDataSas implements DataSaSelector {
         ike?.sendEsp(esp, to);
         return ike !== undefined;
       },
-      toCoreNetwork: (inner) => {
-        const device = o.device();
-        device?.fromMobileNode(inner);
-        return device !== undefined;
-      },
+      toCoreNetwork: (inner) => o.device()?.fromDataSa(inner),
     });
   }
 
@@ -170,24 +159,7 @@ export class HaDataSas implements DataSaSelector {
 
   /** Follows the core's bindings (call for every core event). */
   applyBindingEvent(e: HomeAgentEvent): void {
-    const key = ipv6Key(e.homeAddress);
-    switch (e.kind) {
-      case 'binding-created':
-      case 'binding-updated':
-        this.bound6.add(key);
-        return;
-      case 'binding-removed':
-        this.bound6.delete(key);
-        return;
-      case 'ipv4-hoa-assigned':
-        this.bound4.set(ipv4Int(e.ipv4HomeAddress), key);
-        return;
-      case 'ipv4-hoa-released': {
-        const n = ipv4Int(e.ipv4HomeAddress);
-        if (this.bound4.get(n) === key) this.bound4.delete(n);
-        return;
-      }
-    }
+    this.index.applyBindingEvent(e);
   }
 
   /**
@@ -209,30 +181,25 @@ export class HaDataSas implements DataSaSelector {
 
   /** The IPv4 HoAs bound with these IPv6 HoAs (RFC 5555 §5), for the IKE responder's TSi policy. */
   ipv4HomeAddressesOf(homeAddresses: readonly Ipv6Address[]): Ipv4Address[] {
-    const keys = new Set(homeAddresses.map(ipv6Key));
-    const out: Ipv4Address[] = [];
-    for (const [n, owner] of this.bound4) if (keys.has(owner)) out.push(Ipv4Address.fromNumber(n));
-    return out;
+    return this.index.ipv4HomeAddressesOf(homeAddresses);
   }
 
-  /** Downlink: the newest data SA for the packet's destination whose outbound selectors cover it. */
-  select(packet: Uint8Array): ProtectedTunnel | undefined {
-    if (this.bySpi.size === 0) return undefined;
-    const version = ipVersionOf(packet);
-    const list =
-      version === 6
-        ? this.byHome6.get(ipv6KeyAt(packet, 24))
-        : version === 4
-          ? this.byHome4.get(ipv4IntAt(packet, 16))
-          : undefined;
-    if (list === undefined) return undefined;
-    for (const sa of list) if (sa.outbound.usable && sa.selectors.matchesOutbound(packet)) return sa.tunnel;
-    return undefined;
+  /** Downlink (ha-data-sa-index.ts `select`). */
+  select(packet: Uint8Array): ProtectedTunnel | typeof NO_DATA_SA | undefined {
+    return this.index.select(packet);
   }
 
-  /** UDP-encapsulated ESP from the NAT-T port (the non-ESP marker already told it from IKE, RFC 3948 §2.2). */
-  fromUdp(esp: Uint8Array): void {
-    this.fromEsp(esp);
+  /** Plain uplink (ha-data-sa-index.ts `coversPlaintext`). */
+  coversPlaintext(inner: Uint8Array): boolean {
+    return this.index.coversPlaintext(inner);
+  }
+
+  /**
+   * UDP-encapsulated ESP from the NAT-T port (the non-ESP marker already told it from IKE, RFC 3948 §2.2), from
+   * `from`: the newest authentic packet of an SA moves its peer there (RFC 7296 §2.23).
+   */
+  fromUdp(esp: Uint8Array, from?: UdpPeer): void {
+    this.fromEsp(esp, from);
   }
 
   /** A whole IPv4 packet from the raw socket for protocol 50. */
@@ -242,36 +209,41 @@ export class HaDataSas implements DataSaSelector {
       this.counters.drops['malformed-outer']++;
       return;
     }
-    this.fromEsp(esp);
+    this.fromEsp(esp, undefined);
   }
 
   status(): HaDataSaStatus {
     return {
-      sas: [...this.bySpi.values()].map((s) => ({
-        ikeSaId: s.ikeSaId,
-        spiIn: s.spiIn,
-        spiOut: s.spiOut,
-        udpEncapsulated: s.outbound.udpEncap !== undefined,
-      })),
+      sas: [...this.bySpi.values()].map((s) => {
+        const peer = s.tunnel.peer;
+        return {
+          ikeSaId: s.ikeSaId,
+          spiIn: s.spiIn,
+          spiOut: s.spiOut,
+          udpEncapsulated: peer !== undefined,
+          peer: peer && `${peer.address}:${peer.port}`,
+          sequenceOut: s.outbound.lastSequence,
+        };
+      }),
       rawEsp: this.rawEsp !== undefined,
       counters: this.counters,
     };
   }
 
-  private fromEsp(esp: Uint8Array): void {
+  private fromEsp(esp: Uint8Array, from: UdpPeer | undefined): void {
     const r = openDataEsp(this.sad, this.bySpi, esp, this.counters);
     if (!r.ok) return;
-    const inner = r.inner;
-    const bound = inner[0]! >> 4 === 6 ? this.bound6.has(ipv6KeyAt(inner, 8)) : this.bound4.has(ipv4IntAt(inner, 12));
-    if (!bound) {
+    const { sa, inner } = r;
+    // The newest authenticated packet (it moved T, RFC 4303 §3.4.3) says where the peer is now (RFC 7296 §2.23).
+    if (from !== undefined && sa.inbound.replay.highest % TWO_32 === readSequence(esp)) sa.tunnel.follow(from);
+    const x = this.filed.get(sa.spiIn);
+    if (x === undefined || !this.index.sourceBound(x, inner)) {
       this.counters.drops['source-not-bound']++;
       return;
     }
-    if (!this.deps.toCoreNetwork(inner)) {
-      this.counters.drops['no-device']++;
-      return;
-    }
-    this.counters.opened++;
+    const written = this.deps.toCoreNetwork(inner);
+    if (written === undefined) this.counters.drops['no-device']++;
+    else if (written) this.counters.opened++;
   }
 
   private install(e: ChildSaEvent): void {
@@ -282,24 +254,23 @@ export class HaDataSas implements DataSaSelector {
     const sa = installDataSa(this.sad, e, path, this.output, this.deps.mtus, this.counters);
     if (sa === undefined) return;
     this.bySpi.set(sa.spiIn, sa);
-    this.homesOf.set(sa.spiIn, homes);
-    for (const a of homes) {
-      if (a.bytes.length === 16) pushFront(this.byHome6, ipv6Key(a as Ipv6Address), sa);
-      else pushFront(this.byHome4, ipv4Int(a as Ipv4Address), sa);
-    }
+    this.filed.set(sa.spiIn, this.index.add(sa, homes, path));
     this.counters.installed++;
   }
 
   private remove(spiIn: number): void {
     const sa = this.bySpi.get(spiIn);
-    if (sa === undefined) return;
+    const x = this.filed.get(spiIn);
+    if (sa === undefined || x === undefined) return;
     this.bySpi.delete(spiIn);
-    for (const a of this.homesOf.get(spiIn) ?? []) {
-      if (a.bytes.length === 16) dropFrom(this.byHome6, ipv6Key(a as Ipv6Address), sa);
-      else dropFrom(this.byHome4, ipv4Int(a as Ipv4Address), sa);
-    }
-    this.homesOf.delete(spiIn);
+    this.filed.delete(spiIn);
+    this.index.delete(x);
     removeDataSa(this.sad, sa);
     this.counters.removed++;
   }
+}
+
+/** The low 32 bits of an ESP packet's sequence number (RFC 4303 §2.2); openDataEsp checked it is there. */
+function readSequence(esp: Uint8Array): number {
+  return ((esp[4]! << 24) | (esp[5]! << 16) | (esp[6]! << 8) | esp[7]!) >>> 0;
 }

@@ -6,12 +6,15 @@
  *   for an IPv6 CoA, an IPv4 header otherwise. No binding: dropped and counted. Link-local destinations are never
  *   tunnelled and get Destination Unreachable code 3 (RFC 6275 §10.4.2); multicast is not tunnelled (no MLD proxy).
  * - UE → device: packets the core's `acceptFromUe` let in (the inner source's binding is the one whose tunnel the
- *   packet came through, RFC 5555 §4.5.1), handed over by the node's data plane.
+ *   packet came through, RFC 5555 §4.5.1), handed over by the node's data plane; from the plain tunnel only what no
+ *   data SA of the source covers (RFC 4301 §5.2: plaintext that a PROTECT entry covers is discarded), from a data SA
+ *   what it opened and checked (ha-data-sas.ts).
  */
 import type { HomeAgentEvent } from '../../mip/events.ts';
 import type { Ipv6Address } from '../../util/ip-address.ts';
 import type { TunnelMtus } from './compiled-tunnel.ts';
 import { HaTunnelTable } from './ha-tunnel-table.ts';
+import type { HaDataSaPolicy } from './protected-tunnel.ts';
 import { type ForwarderDeps, ipVersionOf, TunnelForwarder } from './tunnel-forwarder.ts';
 import { checkMtus } from './tunnel-mtu.ts';
 
@@ -20,15 +23,19 @@ export interface HaForwarderOptions extends ForwarderDeps, TunnelMtus {
   readonly homePrefixLength: number;
   /** Whether the binding of `homeAddress` has R = 1; asked when a binding changes, never per packet. */
   readonly isMobileRouter: (homeAddress: Ipv6Address) => boolean;
+  /** The ESP data SAs (RFC 5555 §5.2.2): they take the downlink they cover and police plaintext uplink. */
+  readonly dataSas?: HaDataSaPolicy;
 }
 
 export class HaForwarder extends TunnelForwarder {
   private readonly table: HaTunnelTable;
+  private readonly dataSas: HaDataSaPolicy | undefined;
 
   constructor(o: HaForwarderOptions) {
     checkMtus(o.linkMtu, o.deviceMtu);
     super(o);
     this.table = new HaTunnelTable(o);
+    this.dataSas = o.dataSas;
   }
 
   /** Live tunnels. */
@@ -70,8 +77,20 @@ export class HaForwarder extends TunnelForwarder {
     this.sendInto(now, b, packet);
   }
 
-  /** UE → core network: an inner packet the core accepted (`acceptFromUe`) and that is not for the HA itself. */
-  fromMobileNode(inner: Uint8Array): void {
-    this.deliver(inner);
+  /**
+   * UE → core network from the plain tunnel: an inner packet the core accepted (`acceptFromUe`) and that is not for
+   * the HA itself; false when it was dropped (and counted), e.g. because a data SA of its source covers it.
+   */
+  fromMobileNode(inner: Uint8Array): boolean {
+    if (this.dataSas?.coversPlaintext(inner)) {
+      this.drop('no-data-sa');
+      return false;
+    }
+    return this.deliver(inner);
+  }
+
+  /** UE → core network from a data SA: opened, inside its selectors, its source bound (ha-data-sas.ts). */
+  fromDataSa(inner: Uint8Array): boolean {
+    return this.deliver(inner);
   }
 }

@@ -9,7 +9,7 @@ import type { Ipv6Address } from '../../util/ip-address.ts';
 import type { DataPlaneCounters } from './data-plane-counters.ts';
 import { HaForwarder } from './ha-forwarder.ts';
 import { IcmpReporter, type IcmpReporterCounters } from './icmp-reporter.ts';
-import type { DataSaSelector } from './protected-tunnel.ts';
+import type { HaDataSaPolicy } from './protected-tunnel.ts';
 import { type OpenedTun, openNativeTun, type TunOpener } from './tun-open.ts';
 import { homeAgentRoutes } from './tun-routes.ts';
 import type { TunnelOutput } from './tunnel-output.ts';
@@ -23,7 +23,7 @@ export interface HaTunDeps {
   /** Default: the native addon (TunUnavailableError when it cannot). */
   readonly open?: TunOpener;
   /** The ESP data SAs (RFC 5555 §5.2.2, ha-data-sas.ts) that take the downlink packets they cover. */
-  readonly dataSas?: DataSaSelector;
+  readonly dataSas?: HaDataSaPolicy;
 }
 
 export interface HaTunStatus {
@@ -86,9 +86,17 @@ export class HaTun {
     this.forwarder.applyBindingEvent(e);
   }
 
-  /** An accepted reverse-tunnelled packet for the core network. */
-  fromMobileNode(inner: Uint8Array): void {
-    this.forwarder.fromMobileNode(inner);
+  /**
+   * An accepted packet out of the plain tunnel for the core network; false when it was dropped (counted): the device
+   * did not take it, or a data SA of its source covers it (RFC 4301 §5.2).
+   */
+  fromMobileNode(inner: Uint8Array): boolean {
+    return this.forwarder.fromMobileNode(inner);
+  }
+
+  /** A packet a data SA opened and checked (ha-data-sas.ts), for the core network; false when dropped (counted). */
+  fromDataSa(inner: Uint8Array): boolean {
+    return this.forwarder.fromDataSa(inner);
   }
 
   status(): HaTunStatus {

@@ -1,27 +1,24 @@
 /**
  * The HA forwarder's view of the bindings, kept from the core's events (installing a tunnel is the node's reaction to
- * an event, STYLE.md), with what each packet needs prepared once per binding: the framer, the UDP send options, the
- * largest inner packet, the outer source a reverse-tunnelled packet must come from.
+ * an event, STYLE.md), with what each downlink packet needs prepared once per binding: the framer, the UDP send
+ * options, the largest inner packet.
  *
  * Lookup by destination (HA → UE), with string keys of 8 UTF-16 units for IPv6 and 32-bit integers for IPv4 (as
  * src/mip/addresses.ts): the IPv6 HoA (RFC 6275 §10.4.1), the UE's home network prefix when the binding has R = 1
  * (RFC 3963 §6.5 implicit mode; TS 24.303 §4.1 and Table A.2.1-1 ask for it), the IPv4 HoA (RFC 5555 §4.5).
  * The reverse direction is the core's `acceptFromUe`, which the node's data plane runs.
  */
-import { ipv4IntAt, ipv6Key, ipv6KeyAt } from '../../mip/addresses.ts';
+import { ipv6Key, ipv6KeyAt } from '../../mip/addresses.ts';
 import type { HomeAgentEvent } from '../../mip/events.ts';
+import { IPV4_DESTINATION_OFFSET, IPV6_DESTINATION_OFFSET } from '../../mip/tunnel.ts';
 import type { TunnelRoute } from '../../mip/types.ts';
 import type { Ipv6Address } from '../../util/ip-address.ts';
 import { CompiledTunnel, type TunnelMtus } from './compiled-tunnel.ts';
+import { Ipv4HomeOwners } from './ipv4-home-owners.ts';
 
-/** Destination offsets in the fixed headers: RFC 791 §3.1, RFC 8200 §3. */
-const V4_DST = 16;
-const V6_DST = 24;
-
-/** A binding's tunnel with the keys it is filed under. */
+/** A binding's tunnel with the prefix key it may be filed under too. */
 export class HaTunnelBinding extends CompiledTunnel {
   constructor(
-    readonly homeAddress: Ipv6Address,
     route: TunnelRoute,
     /** ipv6Key-style key of the home network prefix, when the whole prefix is routed (R = 1). */
     readonly prefixKey: string | undefined,
@@ -54,7 +51,7 @@ export interface HaTunnelTableOptions extends TunnelMtus {
 export class HaTunnelTable {
   private readonly byHome = new Map<string, HaTunnelBinding>();
   private readonly byPrefix = new Map<string, HaTunnelBinding>();
-  private readonly ipv4Owner = new Map<number, string>();
+  private readonly ipv4Owners = new Ipv4HomeOwners();
   private identification = 0;
 
   constructor(private readonly o: HaTunnelTableOptions) {}
@@ -74,7 +71,7 @@ export class HaTunnelTable {
           : undefined;
         // Each binding's IPv4 Identification starts elsewhere, so a CoA change does not repeat recent IDs.
         this.identification = (this.identification + 0x1000) & 0xffff;
-        const b = new HaTunnelBinding(e.homeAddress, e.tunnel, prefixKey, this.o, this.identification);
+        const b = new HaTunnelBinding(e.tunnel, prefixKey, this.o, this.identification);
         this.byHome.set(key, b);
         if (prefixKey !== undefined) this.byPrefix.set(prefixKey, b);
         return;
@@ -83,25 +80,21 @@ export class HaTunnelTable {
         this.remove(key);
         return;
       case 'ipv4-hoa-assigned':
-        this.ipv4Owner.set(e.ipv4HomeAddress.toNumber() | 0, key);
+      case 'ipv4-hoa-released':
+        this.ipv4Owners.apply(e);
         return;
-      case 'ipv4-hoa-released': {
-        const n = e.ipv4HomeAddress.toNumber() | 0;
-        if (this.ipv4Owner.get(n) === key) this.ipv4Owner.delete(n);
-        return;
-      }
     }
   }
 
   /** HA → UE: the binding for the destination of `packet` (version checked by the caller, header whole). */
   forDestination(packet: Uint8Array, version: 4 | 6): HaTunnelBinding | undefined {
     if (version === 4) {
-      const owner = this.ipv4Owner.get(ipv4IntAt(packet, V4_DST));
+      const owner = this.ipv4Owners.ownerAt(packet, IPV4_DESTINATION_OFFSET);
       return owner === undefined ? undefined : this.byHome.get(owner);
     }
-    const exact = this.byHome.get(ipv6KeyAt(packet, V6_DST));
+    const exact = this.byHome.get(ipv6KeyAt(packet, IPV6_DESTINATION_OFFSET));
     if (exact !== undefined || this.byPrefix.size === 0) return exact;
-    return this.byPrefix.get(prefixKeyAt(packet, V6_DST, this.o.homePrefixLength));
+    return this.byPrefix.get(prefixKeyAt(packet, IPV6_DESTINATION_OFFSET, this.o.homePrefixLength));
   }
 
   private remove(key: string): void {

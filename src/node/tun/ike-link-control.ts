@@ -1,10 +1,11 @@
 /**
  * The data SA's view (ue-data-sa.ts `DataSaIkeControl`) of one of the UE's IKE links (src/node/ue/ike-link.ts):
- * CREATE_CHILD_SA through its engine, its events, and its NAT-T socket for ESP in UDP (RFC 3948).
+ * CREATE_CHILD_SA and INFORMATIONAL Delete through its engine, its events, and its NAT-T socket for ESP in UDP
+ * (RFC 3948).
  */
 import type { IkeEndpoint } from '../../ike/endpoint.ts';
 import type { IkeEvent } from '../../ike/events.ts';
-import type { IpAddress } from '../../util/ip-address.ts';
+import type { UdpPeer } from './esp-data-tunnel.ts';
 import type { DataSaIkeControl } from './ue-data-sa.ts';
 
 /** The parts of an IkeLink (and its IkeDatagramEndpoint) this uses. */
@@ -14,7 +15,7 @@ export interface IkeLinkParts<E extends IkeEndpoint> {
   readonly endpoint: {
     readonly engine: E;
     run<T>(command: (engine: E, now: number) => T): T;
-    sendEsp(esp: Uint8Array, to: { readonly address: IpAddress; readonly port: number }): void;
+    sendEsp(esp: Uint8Array, to: UdpPeer): void;
     onEsp(handler: (esp: Uint8Array) => void): void;
   };
 }
@@ -28,6 +29,13 @@ export function ikeLinkControl<E extends IkeEndpoint>(link: IkeLinkParts<E>): Da
         return ep.run((engine, now) => engine.createChildSa(now, link.ikeSaId, request));
       } catch {
         return false; // the endpoint is closed: the link was retired
+      }
+    },
+    deleteChildSa: (spiIn) => {
+      try {
+        return ep.run((engine, now) => engine.deleteChildSa(now, link.ikeSaId, spiIn));
+      } catch {
+        return false; // the endpoint is closed: the link was retired, and its Child SAs with it
       }
     },
     state: () => {

@@ -7,17 +7,17 @@
  */
 import type { EspSelectors, PacketSelector } from '../../ipsec/selectors.ts';
 import { packetMatchesSelectors, upperLayerSelector } from '../../ipsec/selectors.ts';
+import {
+  IPV4_DESTINATION_OFFSET,
+  IPV4_SOURCE_OFFSET,
+  IPV6_DESTINATION_OFFSET,
+  IPV6_SOURCE_OFFSET,
+} from '../../mip/tunnel.ts';
 import { isWireError } from '../../util/errors.ts';
 import type { TrafficSelector } from '../../wire/ike/traffic-selector.ts';
 import { effectiveDestination, effectiveSource } from '../../wire/ip/ipv6.ts';
 import { decodeIpPacket } from '../../wire/ip/tunnel.ts';
 import { ipVersionOf } from './tunnel-forwarder.ts';
-
-/** Address offsets in the fixed headers: RFC 791 §3.1, RFC 8200 §3. */
-const V4_SRC = 12;
-const V4_DST = 16;
-const V6_SRC = 8;
-const V6_DST = 24;
 
 interface ByteRange {
   readonly start: Uint8Array;
@@ -127,8 +127,14 @@ export class CompiledSelectors {
     const sourceSide = outbound ? this.local : this.remote;
     const destinationSide = outbound ? this.remote : this.local;
     if (version === 4) {
-      return anyInRange(packet, V4_SRC, sourceSide.v4) && anyInRange(packet, V4_DST, destinationSide.v4);
+      return (
+        anyInRange(packet, IPV4_SOURCE_OFFSET, sourceSide.v4) &&
+        anyInRange(packet, IPV4_DESTINATION_OFFSET, destinationSide.v4)
+      );
     }
-    return anyInRange(packet, V6_SRC, sourceSide.v6) && anyInRange(packet, V6_DST, destinationSide.v6);
+    return (
+      anyInRange(packet, IPV6_SOURCE_OFFSET, sourceSide.v6) &&
+      anyInRange(packet, IPV6_DESTINATION_OFFSET, destinationSide.v6)
+    );
   }
 }

@@ -3,8 +3,10 @@
  * packet the tunnel cannot carry gets ICMPv6 Packet Too Big, RFC 4443 §3.2 / RFC 2473 §7.1, or ICMPv4
  * Fragmentation Needed, RFC 1191 §4 / RFC 2003 §5.1, or is fragmented when DF is clear, RFC 791 §3.2); packets out of
  * a tunnel, whose outer headers the node already checked, are checked by the subclass and written to the device.
- * A data SA (RFC 5555 §5.2.2, protected-tunnel.ts) takes the packets its selectors cover, with its own tunnel MTU.
- * Per packet: no closure, no allocation beyond the outer packet.
+ * A data SA (RFC 5555 §5.2.2, protected-tunnel.ts) takes the packets its selectors cover, with its own tunnel MTU;
+ * packets the rule covers while no SA can take them are dropped (RFC 4301 §5.1).
+ * Per packet: no closure; the plain tunnel allocates only the outer packet, the data SA also its ESP packet (and
+ * the SAD its cipher state).
  */
 import { TransportError } from '../../net/transport.ts';
 import { IPV4_MIN_HEADER_LENGTH, IPV6_HEADER_LENGTH, IpProtocol } from '../../wire/ip/constants.ts';
@@ -13,7 +15,7 @@ import { type DataPlaneCounters, type DataPlaneDropReason, newDataPlaneCounters 
 import type { IcmpReporter } from './icmp-reporter.ts';
 import { fragmentIpv4 } from './ipv4-fragmenter.ts';
 import type { PacketDevice } from './packet-device.ts';
-import type { DataSaSelector, ProtectedTunnel } from './protected-tunnel.ts';
+import { type DataSaSelector, NO_DATA_SA, type ProtectedTunnel } from './protected-tunnel.ts';
 import type { TunnelOutput } from './tunnel-output.ts';
 
 export interface ForwarderDeps {
@@ -77,26 +79,35 @@ export abstract class TunnelForwarder {
     return this.closed;
   }
 
-  /** Into tunnel `t` (or the data SA that covers the packet, RFC 5555 §5.2.2), unless it is larger than that carries. */
+  /**
+   * Into tunnel `t`, or the data SA that covers the packet (RFC 5555 §5.2.2), unless it is larger than that carries;
+   * dropped when the data SA rule covers it but no SA can take it (RFC 4301 §5.1: PROTECT without an SA).
+   */
   protected sendInto(now: number, t: CompiledTunnel, packet: Uint8Array): void {
-    const through: CompiledTunnel | ProtectedTunnel = this.deps.dataSas?.select(packet) ?? t;
+    const sa = this.deps.dataSas?.select(packet);
+    if (sa === NO_DATA_SA) {
+      this.drop('no-data-sa');
+      return;
+    }
+    const through: CompiledTunnel | ProtectedTunnel = sa ?? t;
     if (packet.length > through.maxInner) this.oversize(now, through, packet);
     else this.transmit(through, packet);
   }
 
-  /** Out of the tunnel, to the device, if it is one whole packet. */
-  protected deliver(inner: Uint8Array): void {
-    if (this.closed) return;
+  /** Out of the tunnel, to the device, if it is one whole packet; false when it was dropped (and counted). */
+  protected deliver(inner: Uint8Array): boolean {
+    if (this.closed) return false;
     if (!isWholePacket(inner)) {
       this.drop('malformed-inner');
-      return;
+      return false;
     }
     if (!this.deps.device.write(inner)) {
       this.drop('device-full');
-      return;
+      return false;
     }
     this.counters.outOfTunnel.packets++;
     this.counters.outOfTunnel.bytes += inner.length;
+    return true;
   }
 
   /** An ICMP error (or nothing) back to the packet's source through the device. */

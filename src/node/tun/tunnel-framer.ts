@@ -4,7 +4,10 @@
  * writes is what src/wire/ip's builders write for the same fields (tunnel-framer.test.ts holds them together).
  *
  * - Protocol 4 for an IPv4 inner packet, 41 for IPv6 (RFC 5555 §4.1, RFC 2473 §3, RFC 4213 §3.5, RFC 2003 §3).
- * - Outer DSCP and ECN copied from the inner packet: the uniform model of RFC 2983 §3.1, RFC 6040 §4.1 normal mode.
+ * - Outer DSCP copied from the inner packet (the uniform model of RFC 2983 §3.1); outer ECN Not-ECT (00): RFC 6040
+ *   §4.1 compatibility mode, which §4.3 asks for when the egress may not copy CE inside. No decapsulator here (nor
+ *   the UDP framing, nor the data SA's) carries a CE mark from the outer header to the inner one (RFC 6040 §4.2), so
+ *   an ECT outer header would invite marks that are then lost, and the congestion with them.
  * - Outer IPv4 DF copied from an inner IPv4 packet (RFC 2003 §3.1: "MUST" when set); clear for inner IPv6, whose
  *   size this tunnel bounds itself (RFC 4213 §3.2.1 static tunnel MTU). The Identification field counts up, so a
  *   fragmentable outer datagram has an ID unique enough for reassembly (RFC 6864 §4.1, RFC 791 §3.2).
@@ -16,9 +19,16 @@ import { DEFAULT_TTL, IPV4_MIN_HEADER_LENGTH, IPV6_HEADER_LENGTH, IpProtocol } f
 
 export type IpInIpRoute = Extract<TunnelRoute, { readonly kind: 'ipv4' | 'ipv6' }>;
 
-/** The Traffic Class (IPv6) or DSCP+ECN byte (IPv4) of an inner packet (RFC 8200 §7, RFC 2474 §3, RFC 3168 §5). */
-function trafficClassOf(inner: Uint8Array, v4: boolean): number {
-  return v4 ? inner[1]! : ((inner[0]! & 0x0f) << 4) | (inner[1]! >> 4);
+/** ECN bits of a Traffic Class / TOS byte (RFC 3168 §5). */
+const ECN_MASK = 0x03;
+
+/**
+ * The outer Traffic Class (IPv6) or TOS byte (IPv4) for `inner`: its DSCP (RFC 8200 §7, RFC 2474 §3), ECN Not-ECT
+ * (RFC 6040 §4.1 compatibility mode).
+ */
+export function outerTrafficClassOf(inner: Uint8Array): number {
+  const tc = inner[0]! >> 4 === 4 ? inner[1]! : ((inner[0]! & 0x0f) << 4) | (inner[1]! >> 4);
+  return tc & ~ECN_MASK & 0xff;
 }
 
 export class TunnelFramer {
@@ -69,25 +79,33 @@ export class TunnelFramer {
    * also checked the size (`overhead + inner.length` fits the link, tunnel-mtu.ts).
    */
   frame(inner: Uint8Array): Uint8Array {
+    return this.frameAround(inner, inner, inner[0]! >> 4 === 4 ? IpProtocol.IPV4_IN_IP : IpProtocol.IPV6);
+  }
+
+  /**
+   * The outer packet around `payload` (protocol `protocol`), with the DSCP and DF taken from `inner`, the packet the
+   * payload carries: `inner` itself for IP-in-IP, the packet an ESP payload protects in tunnel mode (RFC 4301
+   * §5.1.2.1: the outer header is built from the inner one).
+   */
+  frameAround(payload: Uint8Array, inner: Uint8Array, protocol: number): Uint8Array {
     const h = this.overhead;
-    const out = new Uint8Array(h + inner.length);
+    const out = new Uint8Array(h + payload.length);
     out.set(this.template);
-    out.set(inner, h);
-    const v4 = inner[0]! >> 4 === 4;
-    const tc = trafficClassOf(inner, v4);
-    const protocol = v4 ? IpProtocol.IPV4_IN_IP : IpProtocol.IPV6;
+    out.set(payload, h);
+    const tc = outerTrafficClassOf(inner);
     if (h === IPV6_HEADER_LENGTH) {
       out[0] = 0x60 | (tc >> 4);
       out[1] = (tc & 0x0f) << 4;
-      out[4] = inner.length >>> 8;
-      out[5] = inner.length;
+      out[4] = payload.length >>> 8;
+      out[5] = payload.length;
       out[6] = protocol;
       return out;
     }
     const total = out.length;
     const id = this.identification;
     this.identification = (id + 1) & 0xffff;
-    const flags = v4 ? (inner[6]! & 0x40) << 8 : 0; // DF, RFC 2003 §3.1
+    // DF copied from an inner IPv4 header (RFC 2003 §3.1, RFC 4301 §8.1 "copy"); clear for IPv6.
+    const flags = inner[0]! >> 4 === 4 ? (inner[6]! & 0x40) << 8 : 0;
     out[1] = tc;
     out[2] = total >>> 8;
     out[3] = total;

@@ -9,8 +9,14 @@
  * - downlink: ESP from the HA (raw protocol 50, or the IKE NAT-T socket) is opened, checked against the selectors
  *   (RFC 4301 §5.2) and written to the device.
  * A new IKE SA (after a care-of address change) gets a new data SA; the old one goes with its IKE SA. A registration
- * whose IPv4 HoA the SA does not cover asks for a new one. Without a NAT and without a raw socket for protocol 50 the
- * SA could not carry anything, so it is not asked for (reported once).
+ * whose IPv4 HoA the SA does not cover asks for a new one, and the SA it replaces is deleted (RFC 7296 §1.4.1). Only
+ * an IKE SA from the registration's care-of address is asked (a move registers before its new IKE SA is up). Once
+ * asked for, the SA's traffic is dropped while no usable SA carries it (RFC 4301 §5.1: PROTECT, never the clear).
+ * Without a NAT and without a raw socket for protocol 50 the SA could not carry anything, so it is not asked for
+ * (reported once) and the plain tunnel carries the traffic (DSA-4).
+ * Which CREATE_CHILD_SA answers are the data SA: the engine's events name no request, so a new tunnel-mode Child SA
+ * whose TSi lies inside what was asked for (or inside the current registration's home addresses) is taken, and
+ * rekeys of those (DSA-3).
  */
 import type { ChildSaEvent, IkeEvent, IkePath } from '../../ike/events.ts';
 import type { ChildRequest } from '../../ike/tasks/child-create-initiator.ts';
@@ -19,6 +25,7 @@ import { EspSad } from '../../ipsec/sad.ts';
 import type { RawIpTransport } from '../../net/transport.ts';
 import type { IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { TrafficSelector } from '../../wire/ike/traffic-selector.ts';
+import { sameAddress } from '../net/address-aliases.ts';
 import type { TunnelMtus } from './compiled-tunnel.ts';
 import {
   type DataSa,
@@ -30,20 +37,23 @@ import {
   openDataEsp,
   removeDataSa,
 } from './data-sa.ts';
-import type { EspOutput } from './esp-data-tunnel.ts';
-import type { DataSaSelector, ProtectedTunnel } from './protected-tunnel.ts';
+import type { EspOutput, UdpPeer } from './esp-data-tunnel.ts';
+import { type DataSaSelector, NO_DATA_SA, type ProtectedTunnel } from './protected-tunnel.ts';
+import { CompiledSelectors } from './selector-match.ts';
 
 /** What the data SA needs of the UE's current IKE SA (src/node/ue/ue-tunnel.ts adapts an IkeLink). */
 export interface DataSaIkeControl {
   readonly ikeSaId: number;
   /** Queues CREATE_CHILD_SA on the IKE SA (RFC 7296 §1.3.1); false when the IKE SA is gone. */
   createChildSa(request: ChildRequest): boolean;
+  /** Queues an INFORMATIONAL Delete of the Child SA we receive on with `spiIn` (RFC 7296 §1.4.1). */
+  deleteChildSa(spiIn: number): boolean;
   /** The IKE SA's path and whether IKE saw a NAT (RFC 7296 §2.23); undefined once it is gone. */
   state(): { readonly path: IkePath; readonly natDetected: boolean } | undefined;
   /** This IKE SA's engine events; returns the remover. */
   onEvent(listener: (e: IkeEvent) => void): () => void;
   /** ESP in UDP from the NAT-T socket (RFC 3948 §2.1). */
-  sendEsp(esp: Uint8Array, to: { readonly address: IpAddress; readonly port: number }): void;
+  sendEsp(esp: Uint8Array, to: UdpPeer): void;
   /** Where ESP that arrives on the NAT-T socket goes from now on. */
   onEsp(handler: (esp: Uint8Array) => void): void;
 }
@@ -77,8 +87,10 @@ export class UeDataSa implements DataSaSelector {
   private unsubscribe: (() => void) | undefined;
   /** TSi of the request in flight. */
   private pending: readonly TrafficSelector[] | undefined;
-  /** The home addresses of the current registration from an IPv4 care-of address. */
-  private wanted: readonly TrafficSelector[] | undefined;
+  /** The home addresses of the current registration from an IPv4 care-of address, and that address. */
+  private wanted: { readonly careOf: IpAddress; readonly tsi: readonly TrafficSelector[] } | undefined;
+  /** The SPD-S entry of the last request (TSi, TSr): what may leave only through a data SA once asked for. */
+  private protect: CompiledSelectors | undefined;
   private unavailableReported = false;
   private readonly output: EspOutput;
 
@@ -121,17 +133,27 @@ export class UeDataSa implements DataSaSelector {
 
   /** A registration (RFC 5555 §5.2.2 is for IPv4 care-of addresses only; others leave the SA unasked for). */
   registered(careOf: IpAddress, ipv4HomeAddress: Ipv4Address | undefined): void {
-    this.wanted =
-      careOf.bytes.length === 4
-        ? [addressSelector(this.deps.homeAddress), ...(ipv4HomeAddress ? [addressSelector(ipv4HomeAddress)] : [])]
-        : undefined;
+    if (careOf.bytes.length !== 4) {
+      this.wanted = undefined;
+      this.protect = undefined; // the rule is for IPv4 access: from IPv6 the plain tunnel carries it all
+      return;
+    }
+    const tsi = [
+      addressSelector(this.deps.homeAddress),
+      ...(ipv4HomeAddress ? [addressSelector(ipv4HomeAddress)] : []),
+    ];
+    this.wanted = { careOf, tsi };
     this.request();
   }
 
-  /** Uplink: the data SA if its outbound selectors cover `packet`. */
-  select(packet: Uint8Array): ProtectedTunnel | undefined {
+  /**
+   * Uplink: the data SA if its outbound selectors cover `packet`; NO_DATA_SA when it covers it but may send no more,
+   * or when none covers what was asked for (RFC 4301 §5.1: PROTECT traffic is discarded, never sent in the clear).
+   */
+  select(packet: Uint8Array): ProtectedTunnel | typeof NO_DATA_SA | undefined {
     const sa = this.active;
-    return sa?.outbound.usable && sa.selectors.matchesOutbound(packet) ? sa.tunnel : undefined;
+    if (sa?.selectors.matchesOutbound(packet)) return sa.outbound.usable ? sa.tunnel : NO_DATA_SA;
+    return this.protect?.matchesOutbound(packet) ? NO_DATA_SA : undefined;
   }
 
   /** A whole IPv4 packet from the raw socket for protocol 50; false when it is not ESP (for other paths). */
@@ -155,19 +177,24 @@ export class UeDataSa implements DataSaSelector {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.control = undefined;
+    this.protect = undefined;
     for (const sa of [...this.bySpi.values()]) this.remove(sa.spiIn);
   }
 
-  /** Asks for a data SA when registered from IPv4 and no SA (or request) covers the home addresses. */
+  /**
+   * Asks for a data SA when registered from IPv4 and no SA (or request) covers the home addresses, on an IKE SA from
+   * the registration's care-of address (a move registers from the new address before its IKE SA exists).
+   */
   private request(): void {
     const c = this.control;
-    const tsi = this.wanted;
-    if (c === undefined || tsi === undefined || this.pending !== undefined) return;
-    const covered = (sa: DataSa) => tsi.every((t) => sa.selectors.selectors.local.some((l) => selectorContains(l, t)));
-    if (this.active !== undefined && covered(this.active)) return;
+    const wanted = this.wanted;
+    if (c === undefined || wanted === undefined || this.pending !== undefined) return;
+    const tsi = wanted.tsi;
+    if (this.active !== undefined && inside(tsi, this.active.selectors.selectors.local)) return;
     const state = c.state();
-    if (state === undefined) return;
+    if (state === undefined || !sameAddress(state.path.localAddr, wanted.careOf)) return;
     if (!state.natDetected && this.deps.rawEsp === undefined) {
+      this.protect = undefined; // nothing could carry it: the plain tunnel does (DSA-4)
       if (!this.unavailableReported) {
         this.unavailableReported = true;
         this.emit({ kind: 'unavailable', reason: 'no NAT and no raw socket for ESP (IP protocol 50)' });
@@ -178,6 +205,7 @@ export class UeDataSa implements DataSaSelector {
     const tsr = [...selectorsExcluding(ha.ipv6), ...(ha.ipv4 ? selectorsExcluding(ha.ipv4) : [])];
     if (!c.createChildSa({ tsi, tsr, mode: 'tunnel', requireMode: true, homeAddress: undefined })) return;
     this.pending = tsi;
+    this.protect = new CompiledSelectors({ local: tsi, remote: tsr });
     this.emit({ kind: 'requested', ikeSaId: c.ikeSaId });
   }
 
@@ -194,20 +222,28 @@ export class UeDataSa implements DataSaSelector {
     }
   }
 
-  /** Ours: the answer to the request in flight (TSi inside what we asked for) or a rekey of one of ours. */
+  /**
+   * Ours: a rekey of one of ours, or a new tunnel-mode Child SA whose TSi lies inside what was asked for or inside the
+   * current registration's home addresses (an answer whose request a failure of another Child SA seemed to end).
+   * A new one replaces every other: they were for earlier registrations, and go (RFC 7296 §1.4.1).
+   */
   private maybeInstall(c: DataSaIkeControl, e: ChildSaEvent): void {
-    const asked = this.pending;
-    const ours =
-      (e.rekeyOf !== undefined && this.bySpi.has(e.rekeyOf)) ||
-      (e.rekeyOf === undefined &&
-        asked !== undefined &&
-        e.tsLocal.length > 0 &&
-        e.tsLocal.every((t) => asked.some((a) => selectorContains(a, t))));
+    const fresh = e.rekeyOf === undefined;
+    const ours = fresh
+      ? e.mode === 'tunnel' && (inside(e.tsLocal, this.pending) || inside(e.tsLocal, this.wanted?.tsi))
+      : this.bySpi.has(e.rekeyOf);
+    if (!ours) return;
+    if (fresh) this.pending = undefined; // answered, whether or not it can be used here
     const path = c.state()?.path;
-    if (!ours || path === undefined || !isIpv4TunnelChild(e, path)) return;
-    if (e.rekeyOf === undefined) this.pending = undefined;
+    if (path === undefined || !isIpv4TunnelChild(e, path)) return;
     const sa = installDataSa(this.sad, e, path, this.output, this.deps.mtus, this.counters);
     if (sa === undefined) return;
+    if (fresh) {
+      for (const old of [...this.bySpi.values()]) {
+        c.deleteChildSa(old.spiIn);
+        this.remove(old.spiIn);
+      }
+    }
     this.bySpi.set(sa.spiIn, sa);
     this.active = sa;
     this.counters.installed++;
@@ -232,4 +268,11 @@ export class UeDataSa implements DataSaSelector {
   private emit(e: UeDataSaEvent): void {
     this.deps.onEvent?.(e);
   }
+}
+
+/** Whether `selectors` is non-empty and each lies inside one of `within` (none when `within` is undefined). */
+function inside(selectors: readonly TrafficSelector[], within: readonly TrafficSelector[] | undefined): boolean {
+  return (
+    within !== undefined && selectors.length > 0 && selectors.every((t) => within.some((w) => selectorContains(w, t)))
+  );
 }

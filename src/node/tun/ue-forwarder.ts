@@ -7,6 +7,12 @@
  * - device → HA: only packets from a home address (the HA would drop anything else as spoofed, RFC 5555 §4.5.1).
  * - HA → device: only packets to a home address; the node checked they came from the HA's end of the tunnel.
  */
+import {
+  IPV4_DESTINATION_OFFSET,
+  IPV4_SOURCE_OFFSET,
+  IPV6_DESTINATION_OFFSET,
+  IPV6_SOURCE_OFFSET,
+} from '../../mip/tunnel.ts';
 import type { TunnelRoute } from '../../mip/types.ts';
 import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { CompiledTunnel, type TunnelMtus } from './compiled-tunnel.ts';
@@ -19,12 +25,6 @@ export interface UeHomeAddresses {
 }
 
 export type UeForwarderOptions = ForwarderDeps & TunnelMtus;
-
-/** Offsets in the fixed headers: RFC 791 §3.1, RFC 8200 §3. */
-const V4_SRC = 12;
-const V4_DST = 16;
-const V6_SRC = 8;
-const V6_DST = 24;
 
 function sameBytes(p: Uint8Array, at: number, a: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (p[at + i] !== a[i]) return false;
@@ -58,10 +58,6 @@ export class UeForwarder extends TunnelForwarder {
     this.tunnel = new CompiledTunnel(route, this.o, this.identification);
   }
 
-  get route(): TunnelRoute | undefined {
-    return this.tunnel?.route;
-  }
-
   fromDevice(now: number, packet: Uint8Array): void {
     const version = ipVersionOf(packet);
     if (version === 0) {
@@ -69,7 +65,7 @@ export class UeForwarder extends TunnelForwarder {
       return;
     }
     const ours = version === 6 ? this.hoa6 : this.hoa4;
-    if (ours === undefined || !sameBytes(packet, version === 6 ? V6_SRC : V4_SRC, ours)) {
+    if (ours === undefined || !sameBytes(packet, version === 6 ? IPV6_SOURCE_OFFSET : IPV4_SOURCE_OFFSET, ours)) {
       // The kernel's own link-local traffic on the device (MLD, RS) is not for the tunnel either (RFC 6275 §10.4.2).
       const linkLocal = version === 6 && packet[8] === 0xfe && (packet[9]! & 0xc0) === 0x80;
       this.drop(linkLocal ? 'link-local' : 'source-not-home-address');
@@ -87,7 +83,11 @@ export class UeForwarder extends TunnelForwarder {
   fromHomeAgent(inner: Uint8Array): void {
     const v4 = inner[0]! >> 4 === 4;
     const ours = v4 ? this.hoa4 : this.hoa6;
-    if (ours === undefined || inner.length < (v4 ? 20 : 40) || !sameBytes(inner, v4 ? V4_DST : V6_DST, ours)) {
+    if (
+      ours === undefined ||
+      inner.length < (v4 ? 20 : 40) ||
+      !sameBytes(inner, v4 ? IPV4_DESTINATION_OFFSET : IPV6_DESTINATION_OFFSET, ours)
+    ) {
       this.drop('not-for-home-address');
       return;
     }

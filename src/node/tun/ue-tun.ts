@@ -2,17 +2,20 @@
  * The UE's TUN device with its forwarder (`ue.tun`), driven by the mobile node core's events: opened at the first
  * registration with the IPv6 HoA (and the IPv4 HoA the BA granted, RFC 5555 §4.4.2) and the configured routes,
  * reverse-tunnelling through the route each registration gives (TS 24.303 §5.1.2.4), idle while unregistered, and
- * closed (addresses and routes go with it) on detach. The HA's addresses are pinned to the access path first, so a
- * default route into the device does not swallow the tunnel's own outer packets.
+ * closed (addresses and routes go with it) on detach. A registration with another IPv4 HoA (or none) moves the
+ * device's address and IPv4 routes to it. The HA's addresses are pinned to the access path first, so a default route
+ * into the device does not swallow the tunnel's own outer packets, and pinned again after a move.
  */
 import type { UeConfig } from '../../config/load.ts';
 import type { MobileNodeEvent } from '../../mip/events.ts';
-import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import type { IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
+import type { TunConfiguration } from '../net/tun-device.ts';
 import type { DataPlaneCounters } from './data-plane-counters.ts';
 import { type HostRoutePinner, IPROUTE2_PINNER } from './host-routes.ts';
 import { IcmpReporter } from './icmp-reporter.ts';
 import type { DataSaSelector } from './protected-tunnel.ts';
 import { type OpenedTun, openNativeTun, type TunOpener } from './tun-open.ts';
+import { iproute2Reconfigurer, type TunReconfigurer } from './tun-reconfigure.ts';
 import { userEquipmentRoutes } from './tun-routes.ts';
 import { ETHERNET_MTU } from './tunnel-mtu.ts';
 import type { TunnelOutput } from './tunnel-output.ts';
@@ -30,6 +33,8 @@ export interface UeTunOptions {
   readonly open?: TunOpener;
   /** Default: `ip route` pins for the HA's addresses. */
   readonly pinner?: HostRoutePinner;
+  /** Default: `ip` changes the open device's addresses and routes. */
+  readonly reconfigure?: TunReconfigurer;
   /** The ESP data SA (RFC 5555 §5.2.2, ue-data-sa.ts) that takes the uplink packets it covers. */
   readonly dataSas?: DataSaSelector;
 }
@@ -39,6 +44,8 @@ export class UeTun {
   private readonly forwarder: UeForwarder;
   private readonly placeholder: PlaceholderDevice;
   private unpin: (() => void) | undefined;
+  /** The configuration the device has now. */
+  private configured: TunConfiguration | undefined;
   private closed = false;
 
   constructor(private readonly o: UeTunOptions) {
@@ -73,6 +80,7 @@ export class UeTun {
       case 'registered':
         this.forwarder.setHomeAddresses({ ipv6: this.o.homeAddress, ipv4: e.ipv4HomeAddress });
         if (this.device === undefined) this.openDevice(e.ipv4HomeAddress);
+        else this.reconfigure(e.ipv4HomeAddress);
         this.forwarder.setRoute(e.tunnel);
         return;
       case 'deregistered':
@@ -96,6 +104,18 @@ export class UeTun {
     return true;
   }
 
+  /**
+   * After a move (UeTunnel.changeCareOf): the HA's addresses pinned again, through the interface that holds
+   * `careOf`. Nothing before the device is open (it pins when it opens). Throws when `ip` fails; the old pins are
+   * gone then, and the next call tries again.
+   */
+  repinHomeAgent(careOf: IpAddress): void {
+    if (this.closed || this.unpin === undefined) return;
+    this.unpin();
+    this.unpin = undefined;
+    this.unpin = this.pinner().pin(this.homeAgentAddresses(), careOf);
+  }
+
   /** Closes the device (the kernel removes its addresses and routes) and unpins the HA's routes. */
   close(): void {
     if (this.closed) return;
@@ -104,21 +124,51 @@ export class UeTun {
     this.unpin?.();
   }
 
+  private configurationFor(ipv4HomeAddress: Ipv4Address | undefined): TunConfiguration {
+    return {
+      addresses: [`${this.o.homeAddress}/128`, ...(ipv4HomeAddress ? [`${ipv4HomeAddress}/32`] : [])],
+      routes: userEquipmentRoutes(this.o.config.routes, { ipv4: ipv4HomeAddress !== undefined }),
+    };
+  }
+
+  private pinner(): HostRoutePinner {
+    return this.o.pinner ?? IPROUTE2_PINNER;
+  }
+
+  private homeAgentAddresses(): IpAddress[] {
+    const ha = this.o.homeAgent;
+    return ha.ipv4 ? [ha.ipv6, ha.ipv4] : [ha.ipv6];
+  }
+
   private openDevice(ipv4HomeAddress: Ipv4Address | undefined): void {
     const c = this.o.config;
-    const addresses = [`${this.o.homeAddress}/128`, ...(ipv4HomeAddress ? [`${ipv4HomeAddress}/32`] : [])];
-    const routes = userEquipmentRoutes(c.routes, { ipv4: ipv4HomeAddress !== undefined });
-    const ha = this.o.homeAgent;
-    this.unpin = (this.o.pinner ?? IPROUTE2_PINNER).pin(ha.ipv4 ? [ha.ipv6, ha.ipv4] : [ha.ipv6]);
+    const wanted = this.configurationFor(ipv4HomeAddress);
+    this.unpin = this.pinner().pin(this.homeAgentAddresses());
     try {
-      this.device = (this.o.open ?? openNativeTun('ue.tun'))({ name: c.name, mtu: c.mtu, addresses, routes });
+      this.device = (this.o.open ?? openNativeTun('ue.tun'))({ name: c.name, mtu: c.mtu, ...wanted });
     } catch (e) {
       this.unpin();
       this.unpin = undefined;
       throw e;
     }
+    this.configured = wanted;
     this.placeholder.attach(this.device);
   }
+
+  /** A registration with another IPv4 HoA (or none any more): the device's address and IPv4 routes follow it. */
+  private reconfigure(ipv4HomeAddress: Ipv4Address | undefined): void {
+    const from = this.configured;
+    const device = this.device;
+    if (from === undefined || device === undefined) return;
+    const to = this.configurationFor(ipv4HomeAddress);
+    if (sameList(from.addresses, to.addresses) && sameList(from.routes, to.routes)) return;
+    (this.o.reconfigure ?? iproute2Reconfigurer())(device.name, from, to);
+    this.configured = to;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Stands in for the device until it exists, then passes everything through (one handler, set once). */

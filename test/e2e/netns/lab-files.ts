@@ -64,10 +64,16 @@ export function writeHaConfig(lab: Lab, dir: string, options: HaOptions = {}): s
   return file;
 }
 
+/** What a test may change in the UE's config; everything else is fixed. */
+export interface UeOptions {
+  /** `ue.ike.protectData`: user traffic through the data SA of RFC 5555 §5.2.2 on IPv4 access. */
+  readonly protectData?: boolean;
+}
+
 /** The UE's key log directory: WIRESHARK_CONFIG_DIR for decoding the capture. */
 export const ueKeyDir = (dir: string): string => join(dir, 'ue-keys');
 
-export function writeUeConfig(lab: Lab, dir: string, timers: UeTimers): string {
+export function writeUeConfig(lab: Lab, dir: string, timers: UeTimers, options: UeOptions = {}): string {
   const file = join(dir, 'ue.yaml');
   const access =
     lab.access === 'ipv6'
@@ -89,6 +95,7 @@ export function writeUeConfig(lab: Lab, dir: string, timers: UeTimers): string {
   ike:
     caCertificate: "${PKI}ca-ecdsa.pem"
     haIdentity: ${HA_IDENTITY}
+    protectData: ${options.protectData ?? false}
   access: ${access}
   mobility: { lifetime: ${timers.lifetime}, refreshMargin: ${timers.refreshMargin} }
   tun: { enabled: true, routes: ["0.0.0.0/0", "::/0"] }

@@ -17,6 +17,7 @@ import {
   HA_METRICS,
   type HaOptions,
   startLabDns,
+  type UeOptions,
   type UeTimers,
   ueKeyDir,
   writeHaConfig,
@@ -56,6 +57,7 @@ export async function startLabRun(
   tag: string,
   timers: UeTimers,
   haOptions: HaOptions = {},
+  ueOptions: UeOptions = {},
 ): Promise<LabRun> {
   ensureDhcpDnsPeers();
   const lab = buildLab(access, tag); // an exit hook deletes its namespaces if anything below throws
@@ -101,7 +103,7 @@ export async function startLabRun(
         name: 'ue',
         netns: lab.ns.ue,
         command: 'ue',
-        configPath: writeUeConfig(lab, dir, timers),
+        configPath: writeUeConfig(lab, dir, timers, ueOptions),
         logPath: join(dir, 'ue.log'),
       });
       return r.ue;
