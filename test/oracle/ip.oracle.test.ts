@@ -42,13 +42,23 @@ const ALL_NODES = Ipv6Address.parse('ff02::1');
 const PORT_A = 61000;
 const PORT_B = 61001;
 
-const innerV6 = buildUdp6({ src: HOA, dst: HA, sourcePort: PORT_A, destinationPort: PORT_B, payload: fromHex('0102') });
+// DSCP 46 and ECN 01 (ECT(1)) inside, to see what the tunnel headers make of them.
+const innerV6 = buildUdp6({
+  src: HOA,
+  dst: HA,
+  sourcePort: PORT_A,
+  destinationPort: PORT_B,
+  payload: fromHex('0102'),
+  trafficClass: 0xb9,
+});
 const innerV4 = buildUdp4({
   src: Ipv4Address.parse('10.1.0.5'),
   dst: Ipv4Address.parse('203.0.113.9'),
   sourcePort: PORT_A,
   destinationPort: PORT_B,
   payload: fromHex('03'),
+  dscp: 46,
+  ecn: 1,
 });
 
 /** A /64 Prefix Information option with the flags named by letter (L, A, R). */
@@ -211,6 +221,18 @@ test('tshark decodes what we encode, field by field, checksums good', async () =
   assert.deepEqual(
     [f('v4in6', 'ipv6.nxt'), findField(by.v4in6.ip, 'ip.src'), findField(by.v4in6.ip, 'ip.checksum.status')],
     ['4', '10.1.0.5', GOOD],
+  );
+  // Outer DSCP copied, outer ECN Not-ECT (RFC 6040 §4.1 compatibility mode); the inner headers untouched.
+  assert.deepEqual(
+    [
+      findField(by.v6in4.ip, 'ip.dsfield.dscp'),
+      findField(by.v6in4.ip, 'ip.dsfield.ecn'),
+      findField(by.v6in4.ipv6, 'ipv6.tclass.ecn'),
+      findField(by.v4in6.ipv6, 'ipv6.tclass.dscp'),
+      findField(by.v4in6.ipv6, 'ipv6.tclass.ecn'),
+      findField(by.v4in6.ip, 'ip.dsfield.ecn'),
+    ],
+    ['46', '0', '1', '46', '0', '1'],
   );
   // Fragment header.
   assert.deepEqual(

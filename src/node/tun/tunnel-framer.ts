@@ -16,20 +16,9 @@
  */
 import type { TunnelRoute } from '../../mip/types.ts';
 import { DEFAULT_TTL, IPV4_MIN_HEADER_LENGTH, IPV6_HEADER_LENGTH, IpProtocol } from '../../wire/ip/constants.ts';
+import { outerTrafficClass } from '../../wire/ip/tunnel.ts';
 
 export type IpInIpRoute = Extract<TunnelRoute, { readonly kind: 'ipv4' | 'ipv6' }>;
-
-/** ECN bits of a Traffic Class / TOS byte (RFC 3168 §5). */
-const ECN_MASK = 0x03;
-
-/**
- * The outer Traffic Class (IPv6) or TOS byte (IPv4) for `inner`: its DSCP (RFC 8200 §7, RFC 2474 §3), ECN Not-ECT
- * (RFC 6040 §4.1 compatibility mode).
- */
-export function outerTrafficClassOf(inner: Uint8Array): number {
-  const tc = inner[0]! >> 4 === 4 ? inner[1]! : ((inner[0]! & 0x0f) << 4) | (inner[1]! >> 4);
-  return tc & ~ECN_MASK & 0xff;
-}
 
 export class TunnelFramer {
   /** Bytes the outer header adds. */
@@ -92,7 +81,7 @@ export class TunnelFramer {
     const out = new Uint8Array(h + payload.length);
     out.set(this.template);
     out.set(payload, h);
-    const tc = outerTrafficClassOf(inner);
+    const tc = outerTrafficClass(inner); // DSCP copied, ECN Not-ECT (RFC 6040 §4.1, spec-choices IP-4)
     if (h === IPV6_HEADER_LENGTH) {
       out[0] = 0x60 | (tc >> 4);
       out[1] = (tc & 0x0f) << 4;

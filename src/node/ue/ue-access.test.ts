@@ -17,14 +17,14 @@ import {
   rawSocketsOf,
 } from './ue-access.ts';
 
-function ue(access: string, mobility = ''): ReturnType<typeof loadUeConfig> {
+function ue(access: string, mobility = '', ike = ''): ReturnType<typeof loadUeConfig> {
   return loadUeConfig({
     name: 'ue.yaml',
     text: `ue:
   identity: { imsi: "001010000000001", k: 465b5ce8b199b49faa5f0a2ee238a6bc, opc: cd63cb71954a9f4e48a5994e37a02baf, mcc: "001", mnc: "01" }
   apn: internet
   discovery: { static: [{ ipv6: "2001:db8:1::1", ipv4: 192.0.2.1 }] }
-  ike: { caCertificate: ca.pem, haIdentity: ha.example.net }
+  ike: { caCertificate: ca.pem, haIdentity: ha.example.net${ike} }
   access: ${access}
 ${mobility}`,
   });
@@ -33,6 +33,7 @@ ${mobility}`,
 const V4 = ue('{ family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }');
 const V4_F = ue('{ family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }', '  mobility: { forceUdp: true }');
 const V6 = ue('{ family: ipv6, interface: eth0, ipv6: { careOfAddress: "2001:db8:2::100" } }');
+const DATA_SA = ', protectData: true';
 const HA6 = Ipv6Address.parse('2001:db8:1::1');
 const HA4 = Ipv4Address.parse('192.0.2.1');
 
@@ -50,6 +51,28 @@ test('care-of address and raw sockets per access family', () => {
     [RawProtocol.IPV6_IN_IP, 6],
     [RawProtocol.IPV4_IN_IP, 6],
   ]);
+});
+
+test('the data SA adds raw ESP over IPv4 on IPv4 access only, whatever F says', () => {
+  // Plain ESP carries the data SA when no NAT is in the way (RFC 5555 §5.2.2); F = 1 drops only 41 and 4.
+  assert.deepEqual(rawSocketsOf(ue('{ family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }', '', DATA_SA)), [
+    [RawProtocol.IPV6_IN_IP, 4],
+    [RawProtocol.IPV4_IN_IP, 4],
+    [RawProtocol.ESP, 4],
+  ]);
+  assert.deepEqual(
+    rawSocketsOf(
+      ue('{ family: ipv4, ipv4: { careOfAddress: 192.0.2.100 } }', '  mobility: { forceUdp: true }', DATA_SA),
+    ),
+    [[RawProtocol.ESP, 4]],
+  );
+  // IPv6 access: the same three IPv6 sockets as without the data SA, no IPv4 ESP.
+  const v6 = rawSocketsOf(
+    ue('{ family: ipv6, interface: eth0, ipv6: { careOfAddress: "2001:db8:2::100" } }', '', DATA_SA),
+  );
+  assert.deepEqual(v6, rawSocketsOf(V6));
+  // Without `ike.protectData` no ESP over IPv4 is opened.
+  for (const c of [V4, V4_F, V6]) assert.ok(!rawSocketsOf(c).some(([p, f]) => p === RawProtocol.ESP && f === 4));
 });
 
 test('IPv6 access without all its raw sockets is refused with the reason; IPv4 access never is', () => {

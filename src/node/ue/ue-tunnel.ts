@@ -2,15 +2,13 @@
  * The UE's side of the DSMIPv6 tunnel over IPv4 access, on its UDP port Z (RFC 5555 §4.1): BUs out and BAs in
  * through the signalling pipeline (ESP transport mode, RFC 4877 §4.3), and once registered the stateless DHCP
  * exchanges through the tunnel (TS 24.303 §5.1.2.4 last paragraph), framed with the core's reverse-tunnel route,
- * and user traffic through the TUN device when `tun.enabled` (src/node/tun/ue-tun.ts: opened at the first
- * registration, closed with the tunnel). One timer serves the mobile node core (retransmission, refresh) and both
- * DHCP clients. With `ike.protectData`, user traffic goes through the data SA of RFC 5555 §5.2.2 once registered
- * from an IPv4 CoA (src/node/tun/ue-data-sa.ts), negotiated on the IKE SA `useIkeLink` names. Built for an attach by
- * create-ue-tunnel.ts.
+ * and user traffic through the user plane (src/node/tun/ue-user-plane.ts): the TUN device when `tun.enabled`
+ * (opened at the first registration, closed with the tunnel) and, with `ike.protectData`, the data SA of RFC 5555
+ * §5.2.2 once registered from an IPv4 CoA, negotiated on the IKE SA `useIkeLink` names. One timer serves the mobile
+ * node core (retransmission, refresh) and both DHCP clients. Built for an attach by create-ue-tunnel.ts.
  */
 import type { InformClient } from '../../dhcp/inform-client.ts';
 import type { InformationRequestClient } from '../../dhcp/information-request.ts';
-import type { MobileNodeEvent } from '../../mip/events.ts';
 import type { AccessInfo } from '../../mip/mn-config.ts';
 import { encapsulate } from '../../mip/tunnel.ts';
 import {
@@ -18,7 +16,6 @@ import {
   type InboundDatagram,
   type IpFamily,
   type RawIpTransport,
-  RawProtocol,
   TransportError,
 } from '../../net/transport.ts';
 import { isWireError } from '../../util/errors.ts';
@@ -32,13 +29,8 @@ import type { UeSignalling } from '../mobility/ue-signalling.ts';
 import { sameAddress } from '../net/address-aliases.ts';
 import { DeadlineTimer } from '../net/clock.ts';
 import { type InnerUdp, innerUdpOf, innerUdpPacket } from '../net/inner-udp.ts';
-import { ikeLinkControl } from '../tun/ike-link-control.ts';
-import { TunUnavailableError } from '../tun/tun-open.ts';
-import { ETHERNET_MTU } from '../tun/tunnel-mtu.ts';
-import type { TunnelOutput } from '../tun/tunnel-output.ts';
 import { mayBeUdpTo } from '../tun/udp-port-filter.ts';
-import { UeDataSa, type UeDataSaDeps } from '../tun/ue-data-sa.ts';
-import { UeTun, type UeTunOptions } from '../tun/ue-tun.ts';
+import { UeUserPlane, type UeUserPlaneOptions } from '../tun/ue-user-plane.ts';
 import type { IkeLink } from './ike-link.ts';
 import type { ObservedMobileNodeCore } from './observed-core.ts';
 import type { UeNodeEvent } from './ue-events.ts';
@@ -57,9 +49,9 @@ export interface UeTunnelDeps {
   readonly emit: (e: UeNodeEvent) => void;
   readonly now: () => number;
   /** The TUN device (`tun.enabled`), opened at the first registration (src/node/tun/ue-tun.ts). */
-  readonly tun?: Omit<UeTunOptions, 'output' | 'now'>;
+  readonly tun?: UeUserPlaneOptions['tun'];
   /** The data SA (`ike.protectData`, RFC 5555 §5.2.2); the raw ESP socket, if any, is taken from `raw`. */
-  readonly dataSa?: Omit<UeDataSaDeps, 'rawEsp' | 'toDevice' | 'mtus'>;
+  readonly dataSa?: UeUserPlaneOptions['dataSa'];
 }
 
 export class UeTunnel {
@@ -70,10 +62,8 @@ export class UeTunnel {
   private dhcpv4: InformClient | undefined;
   private homeAddresses: { v6: Ipv6Address; v4: Ipv4Address | undefined } | undefined;
   private readonly timer: DeadlineTimer;
-  /** User traffic through the TUN device, when enabled. */
-  private readonly tun: UeTun | undefined;
-  /** The data SA (RFC 5555 §5.2.2), with `ike.protectData`. */
-  private readonly dataSa: UeDataSa | undefined;
+  /** User traffic: the TUN device, when enabled, and the data SA (RFC 5555 §5.2.2) with `ike.protectData`. */
+  private readonly userPlane: UeUserPlane;
   private closed = false;
 
   constructor(
@@ -83,28 +73,14 @@ export class UeTunnel {
     this.socket = socket;
     socket.onMessage((d) => this.receive(d));
     for (const t of deps.raw ?? []) t.onPacket((p) => this.receiveIp(p.packet, p.receivedAt));
-    this.dataSa = deps.dataSa
-      ? new UeDataSa({
-          ...deps.dataSa,
-          rawEsp: this.rawSocket(4, RawProtocol.ESP),
-          mtus: { linkMtu: ETHERNET_MTU, deviceMtu: deps.tun?.config.mtu ?? ETHERNET_MTU },
-          toDevice: (inner) => this.tun?.fromHomeAgent(inner) ?? false,
-        })
-      : undefined;
-    if (deps.tun) {
-      const tunnel = this;
-      const output: TunnelOutput = {
-        get udp() {
-          return tunnel.socket;
-        },
-        sendRaw: (family, protocol, packet) => {
-          const t = this.rawSocket(family, protocol);
-          t?.send(packet);
-          return t !== undefined;
-        },
-      };
-      this.tun = new UeTun({ ...deps.tun, output, now: deps.now, ...(this.dataSa ? { dataSas: this.dataSa } : {}) });
-    }
+    this.userPlane = new UeUserPlane({
+      tun: deps.tun,
+      dataSa: deps.dataSa,
+      socket,
+      raw: deps.raw ?? [],
+      now: deps.now,
+      onTunError: (why) => this.drop('tun', why),
+    });
     this.timer = new DeadlineTimer((now) => {
       this.deps.pipeline.handleTimeout(now);
       this.dhcpv6?.handleTimeout(now);
@@ -119,7 +95,7 @@ export class UeTunnel {
 
   /** The IKE SA the data SA is negotiated on: the attach's, then each move's new one (RFC 5555 §5.1). */
   useIkeLink(link: IkeLink): void {
-    this.dataSa?.useIkeLink(ikeLinkControl(link));
+    this.userPlane.useIkeLink(link);
   }
 
   /** Home link detection, then a BU unless at home (TS 24.303 §5.1.2.3). */
@@ -130,10 +106,13 @@ export class UeTunnel {
 
   /**
    * A new care-of address: BUs and tunnelled traffic leave from `socket` (bound to it) from now on. The old socket
-   * keeps delivering until its owner closes it, once the BA is in (RFC 5555 §5.1).
+   * keeps delivering until its owner closes it, once the BA is in (RFC 5555 §5.1). The HA's addresses are pinned
+   * again through the new access interface, so the UE's own outer packets to the HA never fall into the TUN routes
+   * (RFC 5555 §4.1).
    */
   changeCareOf(access: AccessInfo, socket: DatagramTransport): void {
     this.socket = socket;
+    this.userPlane.changeCareOf(socket, access.ipv4CareOf ?? access.ipv6CareOf!);
     socket.onMessage((d) => this.receive(d));
     this.core.changeCareOf(this.deps.now(), access);
     this.service();
@@ -165,8 +144,7 @@ export class UeTunnel {
   /** Stops everything; the TUN device closes, taking its addresses and routes with it. */
   close(): void {
     this.closed = true;
-    this.dataSa?.close();
-    this.tun?.close();
+    this.userPlane.close();
     this.timer.stop();
     this.dhcpv6?.stop();
     this.dhcpv4?.stop();
@@ -183,7 +161,7 @@ export class UeTunnel {
 
   private receiveIp(packet: Uint8Array, receivedAt: number): void {
     if (this.closed) return;
-    if (this.dataSa?.fromRawIpv4(packet)) return; // ESP over IPv4 is only ever the data SA's (RFC 5555 §5.2.2)
+    if (this.userPlane.fromRawIpv4(packet)) return; // ESP over IPv4 is only ever the data SA's (RFC 5555 §5.2.2)
     const outcome = this.deps.pipeline.receiveIp(receivedAt, packet);
     if (outcome.kind === 'not-signalling') this.fromIpTunnel(packet, receivedAt);
     else if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
@@ -226,8 +204,7 @@ export class UeTunnel {
   /** An inner packet the HA tunnelled to us. */
   private fromHomeAgent(payload: Uint8Array, receivedAt: number): void {
     // User traffic skips the DHCP decode (it is most of what comes through).
-    if (this.tun && !mayBeUdpTo(payload, DHCPV6_CLIENT_PORT, DHCPV4_CLIENT_PORT) && this.tun.fromHomeAgent(payload))
-      return;
+    if (!mayBeUdpTo(payload, DHCPV6_CLIENT_PORT, DHCPV4_CLIENT_PORT) && this.userPlane.fromHomeAgent(payload)) return;
     let udp: InnerUdp | undefined;
     try {
       udp = innerUdpOf(payload);
@@ -242,7 +219,7 @@ export class UeTunnel {
       this.dhcpv6.handleDatagram(receivedAt, udp.payload);
     } else if (udp?.family === 4 && udp.destinationPort === DHCPV4_CLIENT_PORT && this.dhcpv4 && to(hoa?.v4)) {
       this.dhcpv4.handleDatagram(receivedAt, udp.payload);
-    } else if (!this.tun?.fromHomeAgent(payload)) {
+    } else if (!this.userPlane.fromHomeAgent(payload)) {
       this.drop('tunnel', 'no-route-without-tun');
     }
   }
@@ -256,8 +233,7 @@ export class UeTunnel {
       else this.sendRaw(out.family, out.protocol, out.packet);
     }
     for (let e = this.core.pollEvent(); e !== undefined; e = this.core.pollEvent()) {
-      this.applyToTun(e);
-      if (e.kind === 'registered') this.dataSa?.registered(e.careOf, e.ipv4HomeAddress);
+      this.userPlane.apply(e);
       emit({ kind: 'mobility', event: e });
     }
     for (let t = this.dhcpv6?.pollTransmit(); t !== undefined; t = this.dhcpv6?.pollTransmit())
@@ -304,16 +280,6 @@ export class UeTunnel {
   /** The raw socket for `protocol` over IPv`family`, if this process opened one. */
   private rawSocket(family: IpFamily, protocol: number): RawIpTransport | undefined {
     return this.deps.raw?.find((r) => r.family === family && r.protocol === protocol);
-  }
-
-  /** The TUN device follows the registration; one that cannot open is reported, and the tunnel runs on without it. */
-  private applyToTun(e: MobileNodeEvent): void {
-    try {
-      this.tun?.apply(e);
-    } catch (err) {
-      if (!(err instanceof Error)) throw err;
-      this.drop('tun', err instanceof TunUnavailableError ? err.reason : err.message);
-    }
   }
 
   private send(payload: Uint8Array, to: IpAddress, port: number, source: IpAddress): void {

@@ -29,7 +29,7 @@ const innerV6 = buildUdp6({
   sourcePort: 1000,
   destinationPort: 2000,
   payload: fromHex('0102'),
-  trafficClass: 0xb9,
+  trafficClass: 0xb9, // DSCP 46, ECN 01
 });
 const innerV4 = buildUdp4({
   src: V4_HOA,
@@ -106,7 +106,7 @@ test('decapsulateUdp refuses other ports, other protocols, fragments and bad che
   assertWireError(() => decapsulateUdp(corrupt), 'BAD_CHECKSUM');
 });
 
-test('IP-in-IP: protocol 41 and 4 over IPv4 and IPv6, DSCP/ECN copied from the inner header', () => {
+test('IP-in-IP: protocol 41 and 4 over IPv4 and IPv6, inner DSCP copied, outer ECN Not-ECT', () => {
   const cases = [
     { outer: { source: V4_COA, destination: V4_HA }, inner: innerV6, protocol: 41, version: 4 },
     { outer: { source: V4_COA, destination: V4_HA }, inner: innerV4, protocol: 4, version: 4 },
@@ -122,9 +122,40 @@ test('IP-in-IP: protocol 41 and 4 over IPv4 and IPv6, DSCP/ECN copied from the i
     assert.equal(protocol, c.protocol);
     assert.equal(toHex(t.inner.bytes), toHex(c.inner));
     const tc = 'dscp' in p ? (p.dscp << 2) | p.ecn : p.trafficClass;
-    assert.equal(tc, c.inner === innerV6 ? 0xb9 : (46 << 2) | 1);
+    // Both inner packets are DSCP 46 with ECN 01 (ECT(1)); RFC 6040 §4.1 compatibility mode writes 00 outside.
+    assert.equal(tc, 46 << 2);
   }
   assert.throws(() => encapsulateIpInIp({ source: V4_COA, destination: V4_HA }, { inner: fromHex('50') }), RangeError);
+});
+
+test('IP-in-IP outer headers byte for byte: TOS / Traffic Class 0xb8 for an inner 0xb9 (RFC 6040 §4.1)', () => {
+  const v4 = { source: V4_COA, destination: V4_HA };
+  // Version/IHL, TOS, Total Length 70, ID 0, no flags, TTL 64, protocol 41, checksum, addresses.
+  assert.equal(
+    toHex(encapsulateIpInIp(v4, { inner: innerV6 }).subarray(0, 20)),
+    '45b800460000000040298d9bc6336407c0000201',
+  );
+  assert.equal(
+    toHex(encapsulateIpInIp(v4, { inner: innerV4 }).subarray(0, 20)),
+    '45b800310000000040048dd5c6336407c0000201',
+  );
+  // Version 6, Traffic Class 0xb8, flow label 0, Payload Length 29, Next Header 4, Hop Limit 64.
+  const v6 = encapsulateIpInIp({ source: V6_COA, destination: V6_HA }, { inner: innerV4 });
+  assert.equal(toHex(v6.subarray(0, 8)), '6b800000001d0440');
+  // An explicit outer byte is the caller's and is written as given.
+  assert.equal(encapsulateIpInIp(v4, { inner: innerV6, trafficClass: 0x03 })[1], 0x03);
+});
+
+test('IP-in-IP outer ECN is Not-ECT and the DSCP the inner one, for any inner packet', () => {
+  fc.assert(
+    fc.property(fc.oneof(ipv4Packet.map(encodeIpv4), ipv6Packet.map(encodeIpv6)), fc.boolean(), (inner, v4) => {
+      const innerTc = inner[0]! >> 4 === 4 ? inner[1]! : ((inner[0]! & 0x0f) << 4) | (inner[1]! >> 4);
+      const outer = v4 ? { source: V4_COA, destination: V4_HA } : { source: V6_COA, destination: V6_HA };
+      const p = decapsulateIpInIp(encapsulateIpInIp(outer, { inner })).outer.packet;
+      const tc = 'dscp' in p ? (p.dscp << 2) | p.ecn : p.trafficClass;
+      assert.equal(tc, innerTc & 0xfc);
+    }),
+  );
 });
 
 test('decapsulateIpInIp checks that the protocol matches the inner version', () => {

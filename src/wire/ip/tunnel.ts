@@ -129,7 +129,7 @@ export function decapsulateUdp(bytes: Uint8Array, port: number = UdpPort.DSMIPV6
 export interface IpInIpOptions {
   readonly inner: Uint8Array;
   readonly ttl?: number;
-  /** Outer DSCP+ECN byte; by default the inner one is copied (RFC 2983 uniform model, RFC 6040 normal mode). */
+  /** Outer DSCP+ECN byte; by default `outerTrafficClass(inner)`: the inner DSCP, ECN Not-ECT. */
   readonly trafficClass?: number;
   readonly identification?: number;
 }
@@ -142,16 +142,26 @@ export function tunnelProtocolFor(inner: Uint8Array): number {
   throw new RangeError(`inner packet version ${version} is neither 4 nor 6`);
 }
 
-function innerTrafficClass(inner: Uint8Array): number {
+/** ECN bits of a TOS / Traffic Class byte (RFC 3168 §5). */
+const ECN_MASK = 0x03;
+
+/**
+ * The outer TOS / Traffic Class byte for `inner`: its DSCP (RFC 2983 §3.1 uniform model), ECN Not-ECT (00).
+ * RFC 6040 §4.1 compatibility mode, which §4.3 asks for when the egress may not copy CE inside: no decapsulator
+ * here carries an outer CE mark to the inner header (§4.2), so an ECT outer header would invite marks that are
+ * then lost. The user-plane framers (src/node/tun/tunnel-framer.ts) write the same byte (spec-choices DSA-10).
+ */
+export function outerTrafficClass(inner: Uint8Array): number {
   const b0 = inner[0] ?? 0;
   const b1 = inner[1] ?? 0;
-  return b0 >> 4 === 4 ? b1 : ((b0 & 0x0f) << 4) | (b1 >> 4);
+  const tc = b0 >> 4 === 4 ? b1 : ((b0 & 0x0f) << 4) | (b1 >> 4);
+  return tc & ~ECN_MASK & 0xff;
 }
 
 /** IPv6-in-IPv4 (41), IPv4-in-IPv4 (4), IPv4-in-IPv6 (4) or IPv6-in-IPv6 (41), without UDP. */
 export function encapsulateIpInIp(outer: TunnelEndpoints, o: IpInIpOptions): Uint8Array {
   const protocol = tunnelProtocolFor(o.inner);
-  const tc = o.trafficClass ?? innerTrafficClass(o.inner);
+  const tc = o.trafficClass ?? outerTrafficClass(o.inner);
   const ttl = o.ttl ?? DEFAULT_TTL;
   if (isV4(outer)) {
     return buildIpv4Packet({
