@@ -23,10 +23,11 @@ export type RawSocketSupport =
       readonly detail: string;
     };
 
-const CAP_NET_RAW_BIT = 13n; // linux/capability.h
+/** Capability bits of linux/capability.h the nodes need. */
+export const Capability = { NET_ADMIN: 12n, NET_RAW: 13n } as const;
 
-/** Whether the process may open raw sockets: root, or CAP_NET_RAW in its effective set (/proc/self/status). */
-export function hasRawSocketPrivilege(statusText?: string): boolean {
+/** Whether the process holds capability `bit` in its effective set (/proc/self/status `CapEff`, or `statusText`). */
+export function hasCapability(bit: bigint, statusText?: string): boolean {
   let text = statusText;
   if (text === undefined) {
     try {
@@ -37,7 +38,12 @@ export function hasRawSocketPrivilege(statusText?: string): boolean {
   }
   const m = /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(text);
   if (!m) return process.getuid?.() === 0;
-  return ((BigInt(`0x${m[1]}`) >> CAP_NET_RAW_BIT) & 1n) === 1n;
+  return ((BigInt(`0x${m[1]}`) >> bit) & 1n) === 1n;
+}
+
+/** Whether the process may open raw sockets: root, or CAP_NET_RAW in its effective set. */
+export function hasRawSocketPrivilege(statusText?: string): boolean {
+  return hasCapability(Capability.NET_RAW, statusText);
 }
 
 export function probeRawSockets(

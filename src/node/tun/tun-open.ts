@@ -3,8 +3,8 @@
  * cannot be done: the addon missing or not loadable, no privilege (CAP_NET_ADMIN), or `ip` refusing the
  * configuration. Tests inject their own opener.
  */
-import { readFileSync } from 'node:fs';
 import { nativeAvailability } from '../net/native.ts';
+import { Capability, hasCapability } from '../net/raw-sockets.ts';
 import { configureTun, openTun, type TunConfiguration } from '../net/tun-device.ts';
 import type { PacketDevice } from './packet-device.ts';
 
@@ -34,21 +34,9 @@ export class TunUnavailableError extends Error {
   }
 }
 
-const CAP_NET_ADMIN_BIT = 12n; // linux/capability.h
-
 /** Whether the process holds CAP_NET_ADMIN (root has it), from /proc/self/status `CapEff`, or `statusText`. */
 export function hasNetAdmin(statusText?: string): boolean {
-  let text = statusText;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/self/status', 'utf8');
-    } catch {
-      return process.getuid?.() === 0;
-    }
-  }
-  const m = /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(text);
-  if (!m) return process.getuid?.() === 0;
-  return ((BigInt(`0x${m[1]}`) >> CAP_NET_ADMIN_BIT) & 1n) === 1n;
+  return hasCapability(Capability.NET_ADMIN, statusText);
 }
 
 /** Throws TunUnavailableError unless a TUN device can be opened here: the addon loads and the privilege is held. */
