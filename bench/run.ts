@@ -1,4 +1,5 @@
-// `npm run bench`: every figure on its own line as `name: value unit` (bench/cases/*.ts), one core, no I/O.
+// `npm run bench [-- name-part ...]`: every figure on its own line as `name: value unit` (bench/cases/*.ts); rates
+// measured on one core in process, plus the figures that measure themselves (e.g. user traffic through a real HA).
 import { readdirSync } from 'node:fs';
 import { type Bench, type Figure, formatFigure, measure } from './harness.ts';
 

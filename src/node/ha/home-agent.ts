@@ -347,7 +347,9 @@ export class HomeAgent {
         viaUdp4191: true,
       };
       this.dataPlane.fromMobileNode(d.receivedAt, outer, d.payload);
-    } else if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
+      return; // user data: nothing for the signalling pipeline to send or re-arm (the hot path)
+    }
+    if (outcome.kind === 'dropped') this.drop('signalling', outcome.reason);
     else if (outcome.kind === 'esp-other') this.drop('signalling', 'esp-on-another-child-sa');
     this.serviceSignalling();
   }

@@ -40,8 +40,17 @@ export type SignallingInput =
 const OTHER: SignallingInput = { kind: 'other' };
 
 /** The IPv6 packet inside a tunnel (or received directly) as seen by IPsec; trailing bytes are malformed. */
+/**
+ * Next Header values after which an IPv6 packet may still be signalling: ESP (the BU/BA SA, RFC 4877 §4.3), an MH
+ * in the clear (dropped and counted, SIG-3), or an extension header in front of either (RFC 8200 §4.1). Anything
+ * else (UDP, TCP, ICMPv6, ...) is user data, and the data path need not parse the header chain first.
+ */
+const MAY_LEAD_TO_SIGNALLING = new Uint8Array(256);
+for (const nh of [IpProtocol.ESP, IpProtocol.MH, 0, 43, 44, 51, 60]) MAY_LEAD_TO_SIGNALLING[nh] = 1;
+
 function classifyIpv6(bytes: Uint8Array, outer: OuterInfo, base: number, exact: boolean): SignallingInput {
   if (bytes.length === 0 || bytes[0]! >> 4 !== 6) return OTHER; // an IPv4 inner packet is data
+  if (bytes.length >= IPV6_HEADER_LENGTH && MAY_LEAD_TO_SIGNALLING[bytes[6]!] === 0) return OTHER;
   const packet = classifyIpsecPacket(bytes, []);
   if (packet.version !== 6) return OTHER;
   if (exact && bytes.length >= IPV6_HEADER_LENGTH) {

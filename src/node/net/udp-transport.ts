@@ -39,9 +39,19 @@ export interface NodeUdpDeps {
 
 /** Text from the kernel (no zone index) as an address object. */
 export function addressOfText(text: string): IpAddress {
+  const known = recentAddresses.get(text);
+  if (known !== undefined) return known;
   const plain = text.replace(/%.*$/, '');
-  return isIPv4(plain) ? Ipv4Address.parse(plain) : Ipv6Address.parse(plain);
+  const address = isIPv4(plain) ? Ipv4Address.parse(plain) : Ipv6Address.parse(plain);
+  // Address values are immutable, so one per text serves every datagram from that peer (a busy tunnel socket
+  // receives from few peers). Bounded: a flood of sources costs a clear, not memory.
+  if (recentAddresses.size >= RECENT_ADDRESSES_MAX) recentAddresses.clear();
+  recentAddresses.set(text, address);
+  return address;
 }
+
+const RECENT_ADDRESSES_MAX = 4096;
+const recentAddresses = new Map<string, IpAddress>();
 
 /** A bind or send errno as the transport's error code (EACCES: a port below 1024 without the privilege). */
 export function transportErrorOf(e: unknown, what: string): TransportError | undefined {
