@@ -80,7 +80,7 @@ test('UE tunnel: data from elsewhere is dropped, DHCP only to running clients; n
         'tunnel/not-from-home-agent',
         'tunnel/not-from-home-agent',
         'tunnel/no-route-without-tun',
-        'signalling/malformed-packet',
+        'tunnel/malformed-ipv6', // next header UDP: data, so the data path finds it cut short (not the signalling walk)
       ],
     );
   } finally {
