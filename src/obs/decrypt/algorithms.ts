@@ -27,7 +27,7 @@ export interface IntegSpec {
   readonly keyLength?: number;
 }
 
-/** One named algorithm of a key file line; `spec` undefined when it is known but not implemented here. */
+/** One named algorithm of a key file line; `spec` undefined for a name Wireshark knows that this decoder does not decrypt (reported as unsupported). */
 export interface Named<T> {
   readonly name: string;
   readonly spec: T | undefined;

@@ -87,7 +87,7 @@ test('IKE: a flipped bit in the header, the SK payload or the ICV fails the inte
   }
 });
 
-test('IKE: no key, an algorithm not implemented, and SK data too short for IV and ICV', () => {
+test('IKE: no key, an unsupported algorithm, and SK data too short for IV and ICV', () => {
   const { message } = sealedIke('gcm256');
   assert.deepEqual(openIke(decryptor([]), message), {
     kind: 'no-key',
