@@ -1,11 +1,12 @@
 /**
  * The runnable UE (TS 24.303 §5.1.2) on IPv4 or IPv6 access (ue-access.ts): `attach()` discovers the HA (PCO/ePDG,
- * DNS §5.1.2.1.2, DHCPv6 §5.1.2.1.5 where the access has IPv6, static; ue-discovery.ts), runs IKEv2 with EAP-AKA and gets its home prefix
- * and DNS servers (§5.1.2.2), negotiates the BU/BA Child SA for its HoA, runs home link detection (§5.1.2.3),
- * registers with an IPv4 HoA request (§5.1.2.4, RFC 5555 §4.4.2), and fetches DHCPv6 and DHCPv4 parameters through
- * the tunnel (one HA's attempt: ue-session.ts); the binding refresh and IKE liveness keep running until `detach()`
- * deregisters (lifetime 0) and deletes the IKE SA. `changeCareOfAddress()` follows a move (ue-move.ts); `stop()`
- * closes everything at once, silently, ending an attach or a move in progress (UeStoppedError).
+ * DNS §5.1.2.1.2, DHCPv6 §5.1.2.1.5 where the access has IPv6, static; ue-discovery.ts), runs IKEv2 with EAP-AKA and
+ * gets its home prefix and DNS servers (§5.1.2.2), negotiates the BU/BA Child SA for its HoA, runs home link
+ * detection (§5.1.2.3), registers with an IPv4 HoA request (§5.1.2.4, RFC 5555 §4.4.2), and fetches DHCPv6 and DHCPv4
+ * parameters through the tunnel (one HA's attempt: ue-session.ts); the binding refresh and IKE liveness keep running
+ * until `detach()` deregisters (lifetime 0) and deletes the IKE SA. `changeCareOfAddress()` follows a move
+ * (ue-move.ts); `stop()` closes everything at once, silently, ending an attach or a move in progress
+ * (UeStoppedError).
  */
 
 import type { UeConfig } from '../../config/load.ts';
