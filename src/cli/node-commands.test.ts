@@ -2,11 +2,12 @@
 // makes it deregister (a SIGHUP meanwhile does not end it), both exit 0. Config errors stop either program with
 // exit 2 before anything starts.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { startDsmip } from '../../test/e2e/dsmip-process.ts';
 
 const BIN = new URL('../../bin/dsmip', import.meta.url).pathname;
 const PKI = new URL('../../examples/demo-pki/', import.meta.url).pathname;
@@ -51,61 +52,8 @@ function file(name: string, text: string): string {
   return p;
 }
 
-interface Running {
-  readonly child: ChildProcess;
-  /** Every log line so far, parsed. */
-  readonly lines: Record<string, unknown>[];
-  waitFor(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
-  exit: Promise<number | null>;
-}
-
-function start(args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { msg: string; resolve: (l: Record<string, unknown>) => void }[] = [];
-  let buffered = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdout!.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    for (const p of parts) {
-      const line = JSON.parse(p) as Record<string, unknown>;
-      lines.push(line);
-      for (const w of waiters.filter((w) => w.msg === line.msg)) w.resolve(line);
-    }
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exit,
-    waitFor(msg, timeoutMs = 15_000) {
-      const seen = lines.find((l) => l.msg === msg);
-      if (seen) return Promise.resolve(seen);
-      const waiting = new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no "${msg}" within ${timeoutMs} ms; stderr: ${stderr}`)),
-          timeoutMs,
-        );
-        waiters.push({
-          msg,
-          resolve: (l) => {
-            clearTimeout(timer);
-            resolve(l);
-          },
-        });
-      });
-      const exited = exit.then((code) => {
-        throw new Error(`exited with ${code} before "${msg}"; stderr: ${stderr}`);
-      });
-      return Promise.race([waiting, exited]);
-    },
-  };
-}
+// The same child-process harness the end-to-end tests use: JSON log lines parsed, waiting for a message by name.
+const start = (args: string[]) => startDsmip(args);
 
 test('dsmip ha + dsmip ue: attach, SIGTERM → deregistration, both exit 0', async () => {
   copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
