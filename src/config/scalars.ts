@@ -7,6 +7,7 @@
  * came from and what it was (errors.ts).
  */
 import { z } from 'zod';
+import { copyBytes } from '../util/bytes.ts';
 import { fromHex } from '../util/hex.ts';
 import { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { type Duration, parseDuration } from './duration.ts';
@@ -199,7 +200,7 @@ export function hexValue(v: unknown, lengths?: readonly number[]): Uint8Array | 
   if (lengths !== undefined && !lengths.includes(bytes.length)) {
     throw new LeafError(`expected ${what}, got ${bytes.length} bytes`);
   }
-  return bytes.slice();
+  return copyBytes(bytes);
 }
 
 /** Hex bytes (spaces and colons allowed); `lengths` restricts the byte count. */

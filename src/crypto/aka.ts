@@ -3,6 +3,7 @@
  * two distinct failures, AUTS for resynchronisation and its check on the network side.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import {
   acceptSqn,
   DEFAULT_SQN_POLICY,
@@ -78,7 +79,7 @@ export function checkAutn(
   expectLength('BAD_INPUT_LENGTH', 'AUTN', autn, 16);
   const { res, ck, ik, ak } = m.f2345(rand);
   const sqn = xor6(autn.subarray(0, 6), ak);
-  const amf = autn.slice(6, 8);
+  const amf = copyBytes(autn, 6, 8);
   const { macA } = m.f1(rand, sqn, amf);
   if (!timingSafeEqual(macA, autn.subarray(8, 16))) return { ok: false, reason: 'MAC_FAILURE' };
   const verdict = acceptSqn(state, sqnFromBytes(sqn), policy);

@@ -4,6 +4,7 @@
  * OpenSSL's padding and insists on whole blocks.
  */
 import { type CipherGCMTypes, createCipheriv, createDecipheriv } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import { CryptoError } from './errors.ts';
 
 const AES_BLOCK = 16;
@@ -61,9 +62,9 @@ export interface GcmKey {
 
 /** Splits keying material of 20, 28 or 36 bytes into the AES key and the trailing 4-byte salt. */
 export function gcmKeyFromKeymat(keymat: Uint8Array): GcmKey {
-  const key = keymat.slice(0, keymat.length - GCM_SALT_LENGTH);
+  const key = copyBytes(keymat, 0, keymat.length - GCM_SALT_LENGTH);
   cipherName(GCM_NAMES, key);
-  return { key, salt: keymat.slice(keymat.length - GCM_SALT_LENGTH) };
+  return { key, salt: copyBytes(keymat, keymat.length - GCM_SALT_LENGTH) };
 }
 
 function gcmNonce(k: GcmKey, iv: Uint8Array): Uint8Array {

@@ -4,6 +4,7 @@
  * Node 20, and avoids the KeyObject JWK export that can deadlock there.
  */
 import { createECDH, type ECDH } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import {
   bufferView,
   type DhGroup,
@@ -57,7 +58,7 @@ export function createEcp256Group(id: number): DhGroup {
       }
       // getPublicKey() is 0x04 ‖ X ‖ Y; IKEv2 drops the 0x04 (RFC 5903 §7).
       const point = bufferView(ecdh.getPublicKey());
-      return { publicKey: point.slice(1), privateKey: new EcpPrivateKey(id, ecdh) };
+      return { publicKey: copyBytes(point, 1), privateKey: new EcpPrivateKey(id, ecdh) };
     },
     computeShared(privateKey: DhPrivateKey, peerPublic: Uint8Array): Uint8Array {
       if (!(privateKey instanceof EcpPrivateKey) || privateKey.groupId !== id) throw wrongGroup(id, privateKey);

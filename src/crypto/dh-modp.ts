@@ -2,6 +2,7 @@
  * MODP Diffie-Hellman groups (RFC 3526, RFC 2409) over OpenSSL's DH with generator 2.
  */
 import { createDiffieHellman, type DiffieHellman } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import { fromHex } from '../util/hex.ts';
 import {
   bufferView,
@@ -38,7 +39,7 @@ function padTo(b: Uint8Array, n: number): Uint8Array {
 }
 
 function minusOne(p: Uint8Array): Uint8Array {
-  const out = p.slice();
+  const out = copyBytes(p);
   for (let i = out.length - 1; i >= 0; i--) {
     if (out[i]! > 0) {
       out[i]!--;

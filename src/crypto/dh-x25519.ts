@@ -15,6 +15,7 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import {
   bufferView,
   type DhGroup,
@@ -83,7 +84,7 @@ export function createX25519Group(id: number): DhGroup {
       }
       // The receiver masks the most significant bit of the final byte (RFC 7748 §5, RFC 8031 §2); values ≥ 2^255 − 19
       // are accepted and reduced by X25519 itself.
-      const u = peerPublic.slice();
+      const u = copyBytes(peerPublic);
       u[KEY_BYTES - 1]! &= 0x7f;
       let shared: Uint8Array;
       try {

@@ -2,6 +2,7 @@
  * EAP-AKA key derivation and message authentication (RFC 4187 §7, §10.15).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import { expectLength } from './errors.ts';
 import { fips186Prf } from './fips186-prf.ts';
 
@@ -32,7 +33,12 @@ export interface EapAkaKeys {
 /** K_encr ‖ K_aut ‖ MSK ‖ EMSK = the first 160 bytes of PRF(XKEY = MK) (RFC 4187 §7). */
 export function deriveEapAkaKeys(mk: Uint8Array): EapAkaKeys {
   const x = fips186Prf(mk, 160);
-  return { kEncr: x.slice(0, 16), kAut: x.slice(16, 32), msk: x.slice(32, 96), emsk: x.slice(96, 160) };
+  return {
+    kEncr: copyBytes(x, 0, 16),
+    kAut: copyBytes(x, 16, 32),
+    msk: copyBytes(x, 32, 96),
+    emsk: copyBytes(x, 96, 160),
+  };
 }
 
 /**

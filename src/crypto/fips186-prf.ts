@@ -3,6 +3,8 @@
  * (and RFC 4186 §7 for EAP-SIM): b = 160, XSEED = 0, the "mod q" step omitted, and G = the bare SHA-1
  * compression function. Node exposes only padded SHA-1, so the compression function is written out here.
  */
+
+import { copyBytes } from '../util/bytes.ts';
 import { expectLength } from './errors.ts';
 
 /** The SHA-1 initial hash value H0 … H4 (FIPS 180-2 §5.3.1), which is also the PRF's t (RFC 4187 App. A step 2). */
@@ -90,7 +92,7 @@ export function fips186Prf(xkey: Uint8Array, length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`bad PRF output length ${length}`);
   const rounds = Math.ceil(length / 40);
   const out = new Uint8Array(rounds * 40);
-  const key = xkey.slice();
+  const key = copyBytes(xkey);
   for (let j = 0; j < rounds; j++) {
     for (let i = 0; i < 2; i++) {
       // XSEED_j = 0, so XVAL = XKEY.
@@ -99,5 +101,5 @@ export function fips186Prf(xkey: Uint8Array, length: number): Uint8Array {
       addOneAndW(key, out, o);
     }
   }
-  return out.length === length ? out : out.slice(0, length);
+  return out.length === length ? out : copyBytes(out, 0, length);
 }

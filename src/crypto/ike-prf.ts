@@ -3,6 +3,7 @@
  * the seven IKE SA keys, Child SA KEYMAT with and without PFS, signed octets and the shared-key AUTH value.
  */
 import { createHmac } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import { concatBytes } from '../util/hex.ts';
 import { CryptoError } from './errors.ts';
 import type { PrfTransform } from './transforms.ts';
@@ -37,7 +38,7 @@ export function prfPlus(t: PrfTransform, key: Uint8Array, seed: Uint8Array, leng
     out.set(block, (n - 1) * t.outputLength);
     prev = block;
   }
-  return out.length === length ? out : out.slice(0, length);
+  return out.length === length ? out : copyBytes(out, 0, length);
 }
 
 /** SKEYSEED = prf(Ni ‖ Nr, g^ir), nonce bodies only (RFC 7296 §2.14). */
@@ -98,7 +99,7 @@ export function deriveIkeSaKeys(
   const km = prfPlus(t, skeyseed, concatBytes([nonces.ni, nonces.nr, spis.spiI, spis.spiR]), 3 * p + 2 * a + 2 * e);
   let o = 0;
   const take = (n: number) => {
-    const part = km.slice(o, o + n);
+    const part = copyBytes(km, o, o + n);
     o += n;
     return part;
   };
@@ -134,8 +135,8 @@ export function deriveChildSaKeys(
   const seed = concatBytes(pfsSharedSecret ? [pfsSharedSecret, nonces.ni, nonces.nr] : [nonces.ni, nonces.nr]);
   const km = prfPlus(t, skD, seed, 2 * (e + a));
   return {
-    initiatorToResponder: { encrKey: km.slice(0, e), integKey: km.slice(e, e + a) },
-    responderToInitiator: { encrKey: km.slice(e + a, 2 * e + a), integKey: km.slice(2 * e + a) },
+    initiatorToResponder: { encrKey: copyBytes(km, 0, e), integKey: copyBytes(km, e, e + a) },
+    responderToInitiator: { encrKey: copyBytes(km, e + a, 2 * e + a), integKey: copyBytes(km, 2 * e + a) },
   };
 }
 

@@ -6,6 +6,7 @@
  * (`update` without `final`), which is several times cheaper than a new cipher per block.
  */
 import { type Cipher, createCipheriv } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import { expectLength } from './errors.ts';
 
 const BLOCK = 16;
@@ -60,7 +61,7 @@ export class Milenage {
 
   static fromOpc(k: Uint8Array, opc: Uint8Array): Milenage {
     expectLength('BAD_KEY_LENGTH', 'Milenage OPc', opc, BLOCK);
-    return new Milenage(k, opc.slice());
+    return new Milenage(k, copyBytes(opc));
   }
 
   static fromOp(k: Uint8Array, op: Uint8Array): Milenage {
@@ -86,7 +87,7 @@ export class Milenage {
     }
     const out1 = this.encrypt(x);
     for (let i = 0; i < BLOCK; i++) out1[i]! ^= opc[i]!;
-    return { macA: out1.slice(0, 8), macS: out1.slice(8, 16) };
+    return { macA: copyBytes(out1, 0, 8), macS: copyBytes(out1, 8, 16) };
   }
 
   /** f2, f3, f4 and f5 for RAND: OUTi = E_K(rot(TEMP ⊕ OPc, ri) ⊕ ci) ⊕ OPc, i = 2..4. */
@@ -95,12 +96,12 @@ export class Milenage {
     const out2 = this.out(t, 0, 1); // r2 = 0, c2 = …01
     const out3 = this.out(t, 4, 2); // r3 = 32, c3 = …02
     const out4 = this.out(t, 8, 4); // r4 = 64, c4 = …04
-    return { res: out2.slice(8, 16), ck: out3, ik: out4, ak: out2.slice(0, 6) };
+    return { res: copyBytes(out2, 8, 16), ck: out3, ik: out4, ak: copyBytes(out2, 0, 6) };
   }
 
   /** f5*: AK* for resynchronisation, OUT5[0..47] with r5 = 96, c5 = …08. */
   f5Star(rand: Uint8Array): Uint8Array {
-    return this.out(this.tempXorOpc(rand), 12, 8).slice(0, 6);
+    return copyBytes(this.out(this.tempXorOpc(rand), 12, 8), 0, 6);
   }
 
   /** One AES block; returned as a plain Uint8Array view over the fresh Buffer that `update` allocates. */

@@ -4,6 +4,8 @@
  * Relay-reply gives back the message for the UE, byte for byte ("Relay agents MUST NOT modify the message", §19.2),
  * and the Interface-Id that says which tunnel it goes into. Pure functions, no state: the relay needs none.
  */
+
+import { copyBytes } from '../util/bytes.ts';
 import { ConfigError, isWireError } from '../util/errors.ts';
 import { Ipv6Address } from '../util/ip-address.ts';
 import { Reader } from '../util/reader.ts';
@@ -131,8 +133,8 @@ export function relayReply(payload: Uint8Array): Dhcpv6RelayReplyResult {
     while (!r.atEnd()) {
       const code = r.u16('option-code');
       const data = r.bytes(r.u16('option-len'), 'option-data');
-      if (code === Dhcpv6OptionCode.RELAY_MSG) inner ??= data.slice();
-      else if (code === Dhcpv6OptionCode.INTERFACE_ID) interfaceId ??= data.slice();
+      if (code === Dhcpv6OptionCode.RELAY_MSG) inner ??= copyBytes(data);
+      else if (code === Dhcpv6OptionCode.INTERFACE_ID) interfaceId ??= copyBytes(data);
     }
     if (inner === undefined || inner.length === 0) return { kind: 'drop', reason: 'no-relay-message' };
     const destinationPort = inner[0] === Dhcpv6MessageType.RELAY_REPL ? DHCPV6_SERVER_PORT : DHCPV6_CLIENT_PORT;

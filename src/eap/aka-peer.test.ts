@@ -230,6 +230,22 @@ test('AKA-Notification with P = 0 after the Challenge: AT_MAC checked both ways,
   assert.equal(clientErrorCause(other.handleRequest(forged)), 'BAD_MAC');
 });
 
+test('checkAkaMac accepts a correct packet received as a Buffer and leaves it as received', () => {
+  const { keys } = challenge();
+  const sent = encodeAkaWithMac(
+    {
+      kind: 'request',
+      identifier: 4,
+      subtype: AkaSubtype.NOTIFICATION,
+      attributes: [{ kind: 'notification', code: 32768 }],
+    },
+    keys.kAut,
+  );
+  const received = Buffer.from(sent); // what a socket hands over
+  assert.equal(checkAkaMac(received, keys.kAut), 'ok');
+  assert.equal(toHex(received), toHex(sent));
+});
+
 test("plain EAP Notification is acknowledged; other methods are Nak'd until EAP-AKA has started", () => {
   const peer = makePeer();
   const note = peer.handleRequest(fromHex('01010007 02 6869'));

@@ -12,6 +12,7 @@
  * since the packet carries nothing to protect and a mismatch could only come from a broken authenticator.
  */
 import { checkAutn, type EapAkaKeys, Milenage, type UsimSqnState } from '../crypto/index.ts';
+import { copyBytes } from '../util/bytes.ts';
 import { isWireError } from '../util/errors.ts';
 import { bytesEqual } from '../util/hex.ts';
 import {
@@ -73,9 +74,10 @@ export class EapAkaPeer {
 
   constructor(private readonly config: EapAkaPeerConfig) {
     const id = 'identity' in config ? config.identity : buildRootNai(config);
-    this.identity = typeof id === 'string' ? encoder.encode(id) : id.slice();
+    this.identity = typeof id === 'string' ? encoder.encode(id) : copyBytes(id);
     const ike = config.ikeIdentity;
-    this.mkIdentity = ike === undefined ? this.identity : typeof ike === 'string' ? encoder.encode(ike) : ike.slice();
+    this.mkIdentity =
+      ike === undefined ? this.identity : typeof ike === 'string' ? encoder.encode(ike) : copyBytes(ike);
     this.milenage = Milenage.fromOpc(config.k, config.opc);
     this.usimState = config.usimSqnState;
   }
@@ -158,7 +160,7 @@ export class EapAkaPeer {
     if (!isIdRequestKind(decision)) return this.clientError(id, packet, decision);
     const response = akaResponse(id, AkaSubtype.IDENTITY, [{ kind: 'identity', identity: this.identity }]);
     this.idRequests.push(decision);
-    this.identityPackets.push(packet.slice(), response); // AT_CHECKCODE input (RFC 4187 §10.13)
+    this.identityPackets.push(copyBytes(packet), response); // AT_CHECKCODE input (RFC 4187 §10.13)
     this.mkIdentity = this.identity;
     this.phaseNow = 'identity';
     this.methodStarted = true;
@@ -275,7 +277,7 @@ export class EapAkaPeer {
   }
 
   private reply(packet: Uint8Array, response: Uint8Array, events: readonly AkaPeerEvent[] = NO_EVENTS): AkaPeerStep {
-    this.lastRequest = packet.slice();
+    this.lastRequest = copyBytes(packet);
     this.lastResponse = response;
     return { send: response, events };
   }

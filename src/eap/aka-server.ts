@@ -24,6 +24,7 @@ import {
   sqnToBytes,
   verifyAuts,
 } from '../crypto/index.ts';
+import { copyBytes } from '../util/bytes.ts';
 import { isWireError } from '../util/errors.ts';
 import {
   type AkaAttribute,
@@ -106,7 +107,7 @@ export class EapAkaServer {
   start(): AkaServerStep {
     if (this.phaseNow !== 'idle') throw new RangeError('EapAkaServer.start() called twice');
     const ike = this.config.ikeIdentity;
-    const ikeId = typeof ike === 'string' ? encoder.encode(ike) : ike?.slice();
+    const ikeId = typeof ike === 'string' ? encoder.encode(ike) : ike === undefined ? undefined : copyBytes(ike);
     const permanent = ikeId && parsePermanentIdentity(ikeId);
     if (!permanent || (this.config.requestIdentity ?? false)) {
       this.phaseNow = 'identity';
@@ -154,7 +155,7 @@ export class EapAkaServer {
     if (problem) return this.afterError(problem);
     const identity = findAkaAttribute(attrs, 'identity')!.identity;
     // §10.13: the request counts once its response has arrived; both as transmitted / received.
-    this.identityPackets.push(this.outstanding!, packet.slice());
+    this.identityPackets.push(this.outstanding!, copyBytes(packet));
     const permanent = parsePermanentIdentity(identity);
     if (!permanent) return this.afterError('INVALID_IDENTITY');
     this.identity = identity;

@@ -4,6 +4,7 @@
  * table keyed by our SPI, SPI allocation and the deadline heap; the role classes add what only they do.
  */
 import type { RandomSource } from '../crypto/dh-types.ts';
+import { copyBytes } from '../util/bytes.ts';
 import { isWireError } from '../util/errors.ts';
 import { ExchangeType, IKE_MAJOR_VERSION, NotifyType } from '../wire/ike/constants.ts';
 import { decodeIkeHeader, type IkeHeader } from '../wire/ike/header.ts';
@@ -66,7 +67,7 @@ export abstract class IkeEndpoint implements SaServices {
   handleDatagram(now: number, bytes: Uint8Array, path: IkePath): void {
     this.now = now;
     this.counters.received++;
-    const data = bytes.slice(); // decoded payloads are views: keep them valid whatever the node does with `bytes`
+    const data = copyBytes(bytes); // decoded payloads are views: keep them valid whatever the node does with `bytes`
     let header: IkeHeader;
     try {
       header = decodeIkeHeader(data).header;

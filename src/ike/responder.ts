@@ -3,6 +3,8 @@
  * answers IKE_SA_INIT with cookies once half-open SAs pass a threshold (RFC 7296 §2.6), authenticates itself with
  * a certificate and the UE with EAP, hands out a home prefix and admits Child SAs only inside it.
  */
+
+import { copyBytes } from '../util/bytes.ts';
 import { ConfigError } from '../util/errors.ts';
 import type { IpAddress, Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { ExchangeType, NotifyType } from '../wire/ike/constants.ts';
@@ -215,7 +217,7 @@ export class IkeResponder extends IkeEndpoint {
       return;
     }
     if (!this.admitWithCookie(header, payloads, path)) return;
-    const sa = new IkeSa(this.newSaId(), this, false, header.initiatorSpi.slice(), this.allocateIkeSpi(), path);
+    const sa = new IkeSa(this.newSaId(), this, false, copyBytes(header.initiatorSpi), this.allocateIkeSpi(), path);
     this.register(sa);
     this.table.addHalfOpen(sa, path);
     sa.receive(header, payloads, raw, path);

@@ -4,6 +4,7 @@
  */
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { copyBytes } from '../util/bytes.ts';
 import { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { identityData } from '../wire/ike/identity.ts';
 import { timing } from './config.ts';
@@ -98,7 +99,7 @@ export function fakeEapPeer(secret: string): EapPeer {
   return {
     handle(eap) {
       if (eap[0] === 1 && eap[4] === EAP_FAKE_TYPE) {
-        last = eap.slice(5);
+        last = copyBytes(eap, 5);
         return { response: eapPacket(2, eap[1]!, sha('sha256', last, key)) };
       }
       if (eap[0] === 3 && last) return { result: { ok: true, msk: sha('sha512', last, key) } };

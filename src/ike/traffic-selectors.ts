@@ -2,6 +2,8 @@
  * Traffic selector helpers (RFC 7296 §2.9, §3.13.1): builders, narrowing by intersection, and the Mobile IPv6
  * signalling selectors of RFC 4877 §7.3 (protocol 135, MH Type in the high byte of the port fields).
  */
+
+import { copyBytes } from '../util/bytes.ts';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { ANY_PORT_END, ANY_PORT_START } from '../wire/ike/constants.ts';
 import { mhTypeToPort, type TrafficSelector } from '../wire/ike/traffic-selector.ts';
@@ -50,7 +52,7 @@ export const ANY_IPV4_SELECTOR: TrafficSelector = rangeSelector(Ipv4Address.ANY,
 
 /** The address `delta` away from `bytes` (a copy), or undefined past either end of the address space. */
 function stepAddress(bytes: Uint8Array, delta: 1 | -1): Uint8Array | undefined {
-  const out = bytes.slice();
+  const out = copyBytes(bytes);
   const wrap = delta === 1 ? 0xff : 0;
   for (let i = out.length - 1; i >= 0; i--) {
     if (out[i] !== wrap) {

@@ -6,6 +6,8 @@
  *   UDP-encapsulated: IP | UDP (4500 or the NAT-mapped port) | ESP    (RFC 3948 §2.1, IPv4 checksum 0)
  * The SA decides UDP encapsulation: an SA negotiated with it always sends in UDP (RFC 3948 §3).
  */
+
+import { copyBytes } from '../util/bytes.ts';
 import { finishChecksum, ipv4PseudoSum, ipv6PseudoSum, onesSum } from '../util/checksum.ts';
 import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { EspNextHeader } from '../wire/esp/constants.ts';
@@ -67,7 +69,7 @@ function withChecksum(outer: EspOuterHeader, protocol: number, payload: Uint8Arr
   if (!Number.isInteger(offset) || offset < 0 || offset + 2 > payload.length) {
     throw new RangeError(`checksum offset ${offset} outside a payload of ${payload.length} bytes`);
   }
-  const out = payload.slice();
+  const out = copyBytes(payload);
   out[offset] = 0;
   out[offset + 1] = 0;
   let sum = finishChecksum(onesSum(out, pseudoHeaderSum(outer, out.length, protocol)));

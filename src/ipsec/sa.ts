@@ -7,6 +7,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RandomSource } from '../crypto/dh-types.ts';
 import { CryptoError } from '../crypto/errors.ts';
 import { ENCR_ID, encrTransform, type HashName, INTEG_ID, integTransform } from '../crypto/transforms.ts';
+import { copyBytes } from '../util/bytes.ts';
 import type { IpAddress } from '../util/ip-address.ts';
 import { MAX_SEQUENCE_32, MAX_SEQUENCE_ESN, SEQUENCE_SOFT_MARGIN } from './constants.ts';
 import { ReplayWindow } from './replay-window.ts';
@@ -144,7 +145,7 @@ export class EspSa {
     this.aead = encr.id === ENCR_ID.AES_GCM_16;
     this.cipherName = `aes-${encr.keyLengthBits}-${encr.mode}`;
     this.cipherKey = createSecretKey(p.encrKey.subarray(0, encr.keyLength));
-    this.salt = p.encrKey.slice(encr.keyLength);
+    this.salt = copyBytes(p.encrKey, encr.keyLength);
     const integId = p.integ ?? INTEG_ID.NONE;
     if (this.aead) {
       // A combined-mode cipher provides integrity itself; no INTEG transform is negotiated (RFC 7296 §3.3.3).

@@ -1,3 +1,4 @@
+export * from './bytes.ts';
 export * from './checksum.ts';
 export * from './errors.ts';
 export * from './fifo.ts';

@@ -1,3 +1,4 @@
+import { copyBytes } from './bytes.ts';
 /**
  * IPv4 and IPv6 addresses as small immutable value objects.
  *
@@ -13,7 +14,7 @@ export class Ipv4Address {
   /** Copies 4 bytes. */
   static fromBytes(b: Uint8Array): Ipv4Address {
     if (b.length !== 4) throw new RangeError(`IPv4 address needs 4 bytes, got ${b.length}`);
-    return new Ipv4Address(b.slice());
+    return new Ipv4Address(copyBytes(b));
   }
 
   static parse(text: string): Ipv4Address {
@@ -66,7 +67,7 @@ export class Ipv6Address {
   /** Copies 16 bytes. */
   static fromBytes(b: Uint8Array): Ipv6Address {
     if (b.length !== 16) throw new RangeError(`IPv6 address needs 16 bytes, got ${b.length}`);
-    return new Ipv6Address(b.slice());
+    return new Ipv6Address(copyBytes(b));
   }
 
   static parse(text: string): Ipv6Address {

@@ -1,3 +1,4 @@
+import { copyBytes } from './bytes.ts';
 import { WireError, type WireErrorCode, type WireLayer } from './errors.ts';
 
 /**
@@ -103,7 +104,7 @@ export class Reader {
 
   /** A copy of the next `n` bytes, safe to keep after the packet buffer is reused. */
   bytesCopy(n: number, what = 'bytes'): Uint8Array {
-    return this.bytes(n, what).slice();
+    return copyBytes(this.bytes(n, what));
   }
 
   rest(): Uint8Array {

@@ -7,6 +7,7 @@
 import { dhGroup } from '../../crypto/dh.ts';
 import type { DhKeyPair } from '../../crypto/dh-types.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { bytesEqual } from '../../util/hex.ts';
 import { ExchangeType, NotifyType } from '../../wire/ike/constants.ts';
 import type { IkePayload } from '../../wire/ike/payload.ts';
@@ -135,7 +136,7 @@ export class IkeInitInitiator implements ActiveTask {
       throw e;
     }
     const s = sa.services;
-    sa.spiR = spiR.slice();
+    sa.spiR = copyBytes(spiR);
     sa.nr = nonce.data;
     sa.suite = suite;
     sa.keys = deriveInitialIkeKeys(suite, shared, { ni: sa.ni!, nr: sa.nr }, { spiI: sa.spiI, spiR: sa.spiR });

@@ -5,6 +5,8 @@
  * transports. Whether raw sockets may be opened is configured per host (root or not). Timers of the node that
  * owns the host plug in through `timers`, so one object is the node's whole presence on the network.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { isWireError } from '../../util/errors.ts';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { Reader } from '../../util/reader.ts';
@@ -305,7 +307,7 @@ export class SimTransportHost implements SimEndpoint, TransportProvider {
     for (const t of [...this.raw]) {
       if (t.family !== ip.version || t.protocol !== protocol || t.handler === undefined) continue;
       claimed = true;
-      t.handler({ packet: packet.slice(0, ip.bytes.length), receivedAt: now });
+      t.handler({ packet: copyBytes(packet, 0, ip.bytes.length), receivedAt: now });
     }
     if (!claimed) this.counters.unclaimed++;
   }

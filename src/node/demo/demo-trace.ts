@@ -17,6 +17,7 @@ import { summarizeIke } from '../../obs/ladder/summarize-ike.ts';
 import { summarizeMobility } from '../../obs/ladder/summarize-mh.ts';
 import { type PacketSummary, summarizePacket } from '../../obs/ladder/summarize-packet.ts';
 import { type Party, type TraceEntry, TraceRecorder } from '../../obs/ladder/trace.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { isWireError } from '../../util/errors.ts';
 import { toHex } from '../../util/hex.ts';
 import type { IpAddress } from '../../util/ip-address.ts';
@@ -57,7 +58,7 @@ function ikeMessageOf(e: DatagramTraceEvent): IkeMessage | undefined {
     bytes = bytes.subarray(4);
   } else if (e.label !== 'ike') return undefined;
   try {
-    return decodeIkeMessage(bytes.slice());
+    return decodeIkeMessage(copyBytes(bytes));
   } catch (e) {
     if (isWireError(e)) return undefined;
     throw e;

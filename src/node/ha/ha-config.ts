@@ -18,6 +18,7 @@ import { describeKey } from '../../ike/signature.ts';
 import type { HomePrefixPool } from '../../ike/tasks/ike-config.ts';
 import type { Ipv4Range } from '../../mip/ipv4-pool.ts';
 import { type HomeAgentPolicy, homeAgentPolicy } from '../../mip/policy.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { ConfigError } from '../../util/errors.ts';
 import { Reader } from '../../util/reader.ts';
 import { type Duid, parseDuid } from '../../wire/dhcpv6/duid.ts';
@@ -123,7 +124,11 @@ export function ipv4PoolSize(ranges: readonly Ipv4Range[]): number {
 /** The configured DUID bytes (RFC 8415 §11), or DUID-EN 32473 with the HA's IPv6 address as identifier. */
 function serverDuidOf(config: HaConfig, bytes: Uint8Array | undefined): Duid {
   if (bytes === undefined) {
-    return { kind: 'en', enterpriseNumber: DEFAULT_DUID_ENTERPRISE, identifier: config.addresses.ipv6.bytes.slice() };
+    return {
+      kind: 'en',
+      enterpriseNumber: DEFAULT_DUID_ENTERPRISE,
+      identifier: copyBytes(config.addresses.ipv6.bytes),
+    };
   }
   const r = Reader.of(bytes, 'dhcpv6');
   try {

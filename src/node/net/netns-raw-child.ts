@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { RawProtocol } from '../../net/transport.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { Ipv6Address } from '../../util/ip-address.ts';
 import { buildIpv6Packet } from '../../wire/ip/build.ts';
 import { KernelGuard } from './kernel-guard.ts';
@@ -41,7 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function sendAll(packets: readonly Uint8Array[]): void {
   const out = new PacketHandle(native.openRaw(6, 255), native);
   for (const p of packets) {
-    if (!out.sendTo(p, p.slice(24, 40))) throw new Error(`sendTo failed: errno ${out.counters.lastError}`);
+    if (!out.sendTo(p, copyBytes(p, 24, 40))) throw new Error(`sendTo failed: errno ${out.counters.lastError}`);
   }
   out.close();
 }

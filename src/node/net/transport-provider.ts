@@ -14,6 +14,7 @@ import {
   TransportError,
   type TransportProvider,
 } from '../../net/transport.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { type IpAddress, Ipv6Address } from '../../util/ip-address.ts';
 import { Ipv6PacketReader, type Ipv6ReaderCounters } from './ipv6-packet-reader.ts';
 import { KernelGuard } from './kernel-guard.ts';
@@ -177,7 +178,7 @@ export class NodeTransportProvider implements TransportProvider {
   private beforeIpv6Send(packet: Uint8Array): void {
     if (this.isCheckedSource(packet)) return;
     this.refreshGuard();
-    if (!this.isCheckedSource(packet)) this.checkedSources = [...this.checkedSources, packet.slice(8, 24)];
+    if (!this.isCheckedSource(packet)) this.checkedSources = [...this.checkedSources, copyBytes(packet, 8, 24)];
   }
 
   private isCheckedSource(packet: Uint8Array): boolean {

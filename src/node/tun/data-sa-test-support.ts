@@ -12,6 +12,7 @@ import { HA_ADDR, HA_HOME_ADDRESS, haConfig, seededRandom, ueConfig, validNow } 
 import { selectorsExcluding } from '../../ike/traffic-selectors.ts';
 import type { TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundRawPacket, RawIpTransport } from '../../net/transport.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { Listeners } from '../net/listeners.ts';
 import { HaDataSas } from './ha-data-sas.ts';
@@ -52,7 +53,7 @@ class WireRawEsp implements RawIpTransport {
     private readonly wire: WirePacket[],
   ) {}
   send(packet: Uint8Array): void {
-    this.wire.push({ from: this.from, kind: 'raw', packet: packet.slice() });
+    this.wire.push({ from: this.from, kind: 'raw', packet: copyBytes(packet) });
   }
   onPacket(handler: (p: InboundRawPacket) => void): void {
     this.handler = handler;
@@ -67,7 +68,7 @@ export class PlainTunnelSink implements DatagramTransport {
   readonly localPort = 4191;
   readonly sent: Uint8Array[] = [];
   send(payload: Uint8Array): void {
-    this.sent.push(payload.slice());
+    this.sent.push(copyBytes(payload));
   }
   onMessage(): void {}
   close(): void {}
@@ -134,7 +135,7 @@ export function buildDataSaWorld(o: DataSaWorldOptions = {}): DataSaWorld {
     mtus,
     pathOf: (id) => link.ha.ikeSa(id)?.path,
     sendUdp: (esp, to) => {
-      wire.push({ from: 'ha', kind: 'udp', esp: esp.slice(), to: to.address, port: to.port });
+      wire.push({ from: 'ha', kind: 'udp', esp: copyBytes(esp), to: to.address, port: to.port });
       return true;
     },
     toCoreNetwork: (inner) => haForwarderRef.f?.fromDataSa(inner),
@@ -224,7 +225,7 @@ export function buildDataSaWorld(o: DataSaWorldOptions = {}): DataSaWorld {
     },
     onEvent: (l) => ike.on(l),
     sendEsp: (esp, to) => {
-      wire.push({ from: 'ue', kind: 'udp', esp: esp.slice(), to: to.address, port: to.port });
+      wire.push({ from: 'ue', kind: 'udp', esp: copyBytes(esp), to: to.address, port: to.port });
     },
     onEsp: (h) => {
       ueEsp = h;

@@ -15,6 +15,7 @@ import { loadHaConfig, loadUeConfig } from '../../config/load.ts';
 import type { ChildSaEvent } from '../../ike/events.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { silentLogger } from '../../obs/log.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { toHex } from '../../util/hex.ts';
 import { Reader } from '../../util/reader.ts';
 import { buildUdp4, buildUdp6 } from '../../wire/ip/build.ts';
@@ -105,7 +106,7 @@ const ue = await UserEquipment.start(
     keyLog: new KeyLogWriter(keyDir),
     capture: {
       writePacket: (p) => {
-        if (p[0]! >> 4 === 4 && p[9] === 50) captured.push(p.slice());
+        if (p[0]! >> 4 === 4 && p[9] === 50) captured.push(copyBytes(p));
       },
       writeDatagram: () => {},
     },

@@ -14,6 +14,7 @@ import type { Nat44 } from '../../net/sim/nat.ts';
 import { SimNetwork } from '../../net/sim/network.ts';
 import { SimTransportHost } from '../../net/sim/sim-transport.ts';
 import type { DatagramTransport, InboundDatagram, RawIpTransport } from '../../net/transport.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { isWireError } from '../../util/errors.ts';
 import { Ipv4Address, type Ipv6Address } from '../../util/ip-address.ts';
 import { buildIpv4Packet, buildIpv6Packet } from '../../wire/ip/build.ts';
@@ -34,7 +35,7 @@ export class FakePacketDevice implements PacketDevice {
 
   write(packet: Uint8Array): boolean {
     if (this.closed || this.full) return false;
-    this.written.push(packet.slice());
+    this.written.push(copyBytes(packet));
     return true;
   }
 

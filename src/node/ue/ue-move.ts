@@ -19,6 +19,7 @@
  */
 import type { AccessInfo } from '../../mip/mn-config.ts';
 import type { Ipv6Prefix } from '../../mip/types.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import type { IpAddress, Ipv6Address } from '../../util/ip-address.ts';
 import { sameAddress } from '../net/address-aliases.ts';
 import { monotonicNowMs } from '../net/clock.ts';
@@ -73,7 +74,7 @@ export interface CareOfChange {
 
 /** The interface identifier of a Home Address: its low 64 bits (RFC 4291 §2.5.1). */
 export function interfaceIdOf(homeAddress: Ipv6Address): Uint8Array {
-  return homeAddress.bytes.slice(8, 16);
+  return copyBytes(homeAddress.bytes, 8, 16);
 }
 
 export async function moveCareOf<S extends CareOfSocket>(

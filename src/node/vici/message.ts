@@ -8,6 +8,8 @@
  * The typed form keeps element order and duplicate names, so decode → encode is byte-exact.
  * Names are kept as latin1 strings (one char per byte), values as bytes.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { ViciError } from './errors.ts';
 
 /** Element types (README "Message format"). */
@@ -146,7 +148,7 @@ export function decodeViciMessage(bytes: Uint8Array, start = 0, end = bytes.leng
     need(2, 'value length');
     const len = (bytes[p]! << 8) | bytes[p + 1]!;
     need(2 + len, 'value');
-    const value = bytes.slice(p + 2, p + 2 + len);
+    const value = copyBytes(bytes, p + 2, p + 2 + len);
     p += 2 + len;
     return value;
   };

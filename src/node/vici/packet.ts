@@ -5,6 +5,8 @@
  * Packet: the first data byte is the packet type; named types follow it with an 8-bit name length and the
  * name; CMD_REQUEST, CMD_RESPONSE and EVENT then carry a message (the rest of the segment).
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { ViciError } from './errors.ts';
 import { checkViciName, decodeViciMessage, emitViciMessage, type ViciMessage, viciMessageLength } from './message.ts';
 
@@ -139,7 +141,7 @@ export function decodeViciPacket(data: Uint8Array): ViciPacket {
       noMore();
       return { kind: 'event-unknown' };
     default:
-      return { kind: 'unknown', type, data: data.slice(1) };
+      return { kind: 'unknown', type, data: copyBytes(data, 1) };
   }
 }
 
@@ -168,11 +170,11 @@ export class ViciSegmentReader {
         throw new ViciError('BAD_LENGTH', this.consumed + p, `segment of ${n} bytes exceeds ${VICI_SEGMENT_MAX}`);
       }
       if (buf.length - p - 4 < n) break;
-      out.push(buf.slice(p + 4, p + 4 + n));
+      out.push(copyBytes(buf, p + 4, p + 4 + n));
       p += 4 + n;
     }
     this.consumed += p;
-    this.pending = buf.slice(p);
+    this.pending = copyBytes(buf, p);
     return out;
   }
 

@@ -9,6 +9,7 @@ import type { IkeSuite } from '../../ike/proposal.ts';
 import { IkeProtection } from '../../ike/protection.ts';
 import type { EspSaParams } from '../../ipsec/sa-params.ts';
 import { EspSad } from '../../ipsec/sad.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { fromHex } from '../../util/hex.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { encodeEapAka } from '../../wire/eap/eap-aka.ts';
@@ -87,7 +88,7 @@ function ikeSuite(name: IkeSuiteName): { suite: IkeSuite; keys: IkeSaKeys } {
       prf,
       dhGroup: 19,
     },
-    keys: { ...IKE_KEYS, skEi: IKE_KEYS.skEi.slice(0, 32), skEr: IKE_KEYS.skEr.slice(0, 32) },
+    keys: { ...IKE_KEYS, skEi: copyBytes(IKE_KEYS.skEi, 0, 32), skEr: copyBytes(IKE_KEYS.skEr, 0, 32) },
   };
 }
 

@@ -1,3 +1,4 @@
+import { copyBytes } from '../../util/bytes.ts';
 import { concatBytes } from '../../util/hex.ts';
 import { Ipv4Address } from '../../util/ip-address.ts';
 import { Reader } from '../../util/reader.ts';
@@ -105,7 +106,7 @@ function trimmedField(r: Reader): Uint8Array {
   const b = r.rest();
   let end = b.length;
   while (end > 0 && b[end - 1] === 0) end--;
-  return b.slice(0, end);
+  return copyBytes(b, 0, end);
 }
 
 function overloadValue(collected: OptionCollector): number {
@@ -132,7 +133,7 @@ export function parseDhcpv4Message(r: Reader): Dhcpv4Message {
   const yiaddr = Ipv4Address.fromBytes(r.bytes(4, 'yiaddr'));
   const siaddr = Ipv4Address.fromBytes(r.bytes(4, 'siaddr'));
   const giaddr = Ipv4Address.fromBytes(r.bytes(4, 'giaddr'));
-  const chaddr = r.bytes(CHADDR_LENGTH, 'chaddr').slice(0, hlen);
+  const chaddr = copyBytes(r.bytes(CHADDR_LENGTH, 'chaddr'), 0, hlen);
   const snameField = r.sub(SNAME_LENGTH, 'sname');
   const fileField = r.sub(FILE_LENGTH, 'file');
   if (r.atEnd()) r.fail('BAD_VALUE', 'no magic cookie: a BOOTP message without DHCP options');

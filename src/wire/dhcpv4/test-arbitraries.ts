@@ -4,6 +4,7 @@
  * options avoid the codes this codec models or treats as framing.
  */
 import fc from 'fast-check';
+import { copyBytes } from '../../util/bytes.ts';
 import { Ipv4Address } from '../../util/ip-address.ts';
 import { Dhcpv4OptionCode } from './constants.ts';
 import type { Dhcpv4Message } from './message.ts';
@@ -66,7 +67,7 @@ const fieldArb = (max: number) =>
   bytes(0, max).map((b) => {
     let end = b.length;
     while (end > 0 && b[end - 1] === 0) end--;
-    return b.slice(0, end);
+    return copyBytes(b, 0, end);
   });
 
 export function dhcpv4MessageArbitrary(oracleSafe = false): fc.Arbitrary<Dhcpv4Message> {

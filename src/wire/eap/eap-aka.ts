@@ -3,6 +3,8 @@
  * the packet bytes as sent or received (RFC 4187 §10.15: the MAC covers the whole EAP packet with the
  * AT_MAC value field zeroed, so it is computed over the exact bytes, never over a re-encoding).
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { WireError } from '../../util/errors.ts';
 import { Reader } from '../../util/reader.ts';
 import type { AkaAttribute } from './aka-attributes.ts';
@@ -74,8 +76,8 @@ export function akaMacInput(eap: Uint8Array): { readonly zeroed: Uint8Array; rea
   const at = akaMacOffset(eap);
   if (at === undefined) return undefined;
   const length = (eap[2]! << 8) | eap[3]!;
-  const zeroed = eap.slice(0, length);
-  const mac = zeroed.slice(at, at + AKA_MAC_BYTES);
+  const zeroed = copyBytes(eap, 0, length);
+  const mac = copyBytes(zeroed, at, at + AKA_MAC_BYTES);
   zeroed.fill(0, at, at + AKA_MAC_BYTES);
   return { zeroed, mac };
 }

@@ -209,6 +209,19 @@ test('akaMacOffset finds the MAC value (after Type, Length and 2 reserved bytes)
   assert.equal(akaMacInput(fromHex('0204000817020000')), undefined);
 });
 
+test("akaMacInput copies a Buffer input: the caller's packet and the extracted MAC keep the MAC bytes", () => {
+  // Packets read from sockets are Buffers, whose .slice is a view: zeroing it would wipe the caller's packet
+  // and the MAC taken from it (then every correct packet fails its MAC check).
+  const mac = fromHex('f99368f04af36b607ebd1b36ab18fac1');
+  const packet = Buffer.from(fromHex(CHALLENGE_RESPONSE_HEX));
+  packet.set(mac, 24);
+  const input = akaMacInput(packet);
+  assert.ok(input);
+  assert.equal(toHex(input.mac), toHex(mac));
+  assert.equal(toHex(input.zeroed), CHALLENGE_RESPONSE_HEX);
+  assert.equal(toHex(packet.subarray(24, 40)), toHex(mac), 'the input is not modified');
+});
+
 test('akaMacOffset rejects non-AKA packets, bad framing and a second AT_MAC', () => {
   const cases: [string, WireErrorCode][] = [
     ['03050004', 'BAD_VALUE'], // Success has no Type

@@ -2,6 +2,8 @@
  * IPv6 extension headers (RFC 8200 §4.3–4.6) and the Type 2 Routing Header (RFC 6275 §6.4).
  * Each header's own Next Header byte is not stored: the packet's chain order supplies it on emit.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { WireError } from '../../util/errors.ts';
 import { Ipv6Address } from '../../util/ip-address.ts';
 import type { Reader } from '../../util/reader.ts';
@@ -92,7 +94,7 @@ export function parseExtensionHeader(protocol: number, r: Reader): { header: Ipv
     const homeAddress = Ipv6Address.fromBytes(h.bytes(16));
     return { header: { kind: 'routingType2', segmentsLeft, homeAddress }, nextHeader };
   }
-  return { header: { kind: 'routing', routingType, segmentsLeft, data: h.rest().slice() }, nextHeader };
+  return { header: { kind: 'routing', routingType, segmentsLeft, data: copyBytes(h.rest()) }, nextHeader };
 }
 
 export function extensionHeaderLength(h: Ipv6ExtensionHeader): number {

@@ -3,6 +3,8 @@
  * Home Address option decoded (RFC 6275 §6.3). Unknown options are kept and re-encode byte for byte;
  * whether one is fatal (its top two type bits, RFC 8200 §4.2) is the caller's decision.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { WireError } from '../../util/errors.ts';
 import { Ipv6Address } from '../../util/ip-address.ts';
 import type { Reader } from '../../util/reader.ts';
@@ -50,7 +52,7 @@ export function parseIpv6Options(r: Reader): Ipv6Option[] {
       }
       out.push({ kind: 'homeAddress', homeAddress: Ipv6Address.fromBytes(data) });
     } else {
-      out.push({ kind: 'unknown', type, data: data.slice() });
+      out.push({ kind: 'unknown', type, data: copyBytes(data) });
     }
   }
   return out;

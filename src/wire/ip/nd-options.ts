@@ -3,6 +3,8 @@
  * (RFC 4861 §4.6.2, RFC 6275 §7.2), MTU (RFC 4861 §4.6.4), Advertisement Interval and Home Agent
  * Information (RFC 6275 §7.3, §7.4). Any other option is kept as `unknown` and re-encodes byte for byte.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { WireError } from '../../util/errors.ts';
 import { Ipv6Address } from '../../util/ip-address.ts';
 import type { Reader } from '../../util/reader.ts';
@@ -85,7 +87,7 @@ function parseOne(r: Reader): NdOption {
     if (type === NdOptionType.ADVERTISEMENT_INTERVAL) return { kind: 'advertisementInterval', intervalMs: o.u32() };
     return { kind: 'homeAgentInformation', preference: o.u16(), lifetimeSec: o.u16() };
   }
-  return { kind: 'unknown', type, data: o.rest().slice() };
+  return { kind: 'unknown', type, data: copyBytes(o.rest()) };
 }
 
 /** Reads options until the end of `r` (RFC 4861 §4.6: options fill the rest of the ND message). */

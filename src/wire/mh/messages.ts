@@ -3,6 +3,8 @@
  * flag extensions): the fixed part of each message type. The 6-octet common header and the checksum are in
  * header.ts; the options area in option-list.ts.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { Ipv6Address } from '../../util/ip-address.ts';
 import type { Writer } from '../../util/writer.ts';
 import { BA_RESERVED_MASK, BaFlag, BU_RESERVED_MASK, BuFlag, LIFETIME_UNIT_SEC, MhType } from './constants.ts';
@@ -155,29 +157,29 @@ export function parseMessageBody(type: number, b: Uint8Array, s: number, end: nu
     case MhType.HOME_TEST_INIT:
       return {
         kind: 'home-test-init',
-        homeInitCookie: b.slice(s + 8, s + 16),
+        homeInitCookie: copyBytes(b, s + 8, s + 16),
         options: parseOptionsArea(b, s + 16, end, base),
       };
     case MhType.CARE_OF_TEST_INIT:
       return {
         kind: 'care-of-test-init',
-        careOfInitCookie: b.slice(s + 8, s + 16),
+        careOfInitCookie: copyBytes(b, s + 8, s + 16),
         options: parseOptionsArea(b, s + 16, end, base),
       };
     case MhType.HOME_TEST:
       return {
         kind: 'home-test',
         homeNonceIndex: u16(b, s + 6),
-        homeInitCookie: b.slice(s + 8, s + 16),
-        homeKeygenToken: b.slice(s + 16, s + 24),
+        homeInitCookie: copyBytes(b, s + 8, s + 16),
+        homeKeygenToken: copyBytes(b, s + 16, s + 24),
         options: parseOptionsArea(b, s + 24, end, base),
       };
     case MhType.CARE_OF_TEST:
       return {
         kind: 'care-of-test',
         careOfNonceIndex: u16(b, s + 6),
-        careOfInitCookie: b.slice(s + 8, s + 16),
-        careOfKeygenToken: b.slice(s + 16, s + 24),
+        careOfInitCookie: copyBytes(b, s + 8, s + 16),
+        careOfKeygenToken: copyBytes(b, s + 16, s + 24),
         options: parseOptionsArea(b, s + 24, end, base),
       };
     case MhType.BINDING_UPDATE:
@@ -192,7 +194,7 @@ export function parseMessageBody(type: number, b: Uint8Array, s: number, end: nu
         options: parseOptionsArea(b, s + 24, end, base),
       };
     default:
-      return { kind: 'unknown', type, data: b.slice(s + 6, end) };
+      return { kind: 'unknown', type, data: copyBytes(b, s + 6, end) };
   }
 }
 

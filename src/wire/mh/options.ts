@@ -3,6 +3,8 @@
  * This file reads and writes a single option's data; the options area with its Pad1/PadN framing and
  * the `xn+y` alignment lives in option-list.ts and alignment.ts.
  */
+
+import { copyBytes } from '../../util/bytes.ts';
 import { WireError } from '../../util/errors.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { Writer } from '../../util/writer.ts';
@@ -159,7 +161,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
       return { kind: 'nonce-indices', homeNonceIndex: u16(b, p), careOfNonceIndex: u16(b, p + 2) };
     case T.BINDING_AUTHORIZATION_DATA:
       // RFC 6275 §6.2.7: Option Length is the authenticator's length, which depends on the procedure.
-      return { kind: 'binding-authorization-data', authenticator: b.slice(p, p + len) };
+      return { kind: 'binding-authorization-data', authenticator: copyBytes(b, p, p + len) };
     case T.MOBILE_NETWORK_PREFIX: {
       if (len !== 18) badLength(at, type, len, '18');
       const prefixLength = b[p + 1]!;
@@ -175,7 +177,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
         kind: 'dns-update',
         status: b[p]!,
         removeEntry: (b[p + 1]! & 0x80) !== 0,
-        mnIdentity: b.slice(p + 2, p + len),
+        mnIdentity: copyBytes(b, p + 2, p + len),
       };
     case T.IPV4_HOME_ADDRESS: {
       if (len !== 6) badLength(at, type, len, '6');
@@ -216,7 +218,7 @@ export function parseOptionData(type: number, b: Uint8Array, p: number, len: num
       return { kind: 'binding-identifier', bindingId, status, simultaneousHomeAndForeign, careOfAddress };
     }
     default:
-      return { kind: 'unknown', type, data: b.slice(p, p + len) };
+      return { kind: 'unknown', type, data: copyBytes(b, p, p + len) };
   }
 }
 
