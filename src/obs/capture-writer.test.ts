@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +11,7 @@ import { decodeIpPacket } from '../wire/ip/tunnel.ts';
 import { decodeUdp } from '../wire/ip/udp.ts';
 import { CaptureWriter, NO_CAPTURE, syntheticUdpPacket } from './capture-writer.ts';
 import { LINKTYPE_RAW, readPcap } from './pcap.ts';
+import { FullDisk } from './test-sinks.ts';
 
 const run = promisify(execFile);
 const UE4 = Ipv4Address.parse('198.51.100.10');
@@ -129,4 +130,63 @@ test('NO_CAPTURE accepts everything and keeps nothing', () => {
   NO_CAPTURE.writePacket(new Uint8Array(20));
   NO_CAPTURE.writeDatagram({ source: UE4, destination: HA4, sourcePort: 1, destinationPort: 2, payload: PAYLOAD });
   assert.ok(Object.isFrozen(NO_CAPTURE));
+});
+
+test('a full disk stops the capture without throwing, cuts the partial record off, and resumes after the back-off', () => {
+  const disk = new FullDisk(24 + 2 * 344 + 100); // the header, two records and part of a third
+  let now = 0;
+  const failures: Error[] = [];
+  const resumed: number[] = [];
+  const w = CaptureWriter.open('cap.pcap', {
+    openSink: disk.open,
+    flushBytes: 1, // every record is written at once
+    flushIntervalMs: 0,
+    guard: {
+      nowMs: () => now,
+      retryAfterMs: 1000,
+      onFailure: (e) => failures.push(e),
+      onResume: (n) => resumed.push(n),
+    },
+  });
+  const d = { source: UE4, destination: HA4, sourcePort: 4500, destinationPort: 4500, payload: PAYLOAD };
+  for (let i = 0; i < 10; i++) w.writeDatagram(d); // must not throw
+  assert.equal(failures.length, 1, 'reported once');
+  assert.equal((failures[0] as NodeJS.ErrnoException).code, 'ENOSPC');
+  assert.deepEqual([w.health.failures, w.health.dropped, w.health.suspended], [1, 8, true]);
+  assert.equal(readPcap(disk.files.get('cap.pcap')!).records.length, 2, 'whole records only');
+  assert.equal(disk.files.get('cap.pcap')!.length, 24 + 2 * 344);
+  now = 999;
+  w.writeDatagram(d);
+  assert.equal(w.health.failures, 1, 'no attempt before the back-off');
+  now = 1000;
+  disk.capacity += 344; // room for one more
+  w.writeDatagram(d);
+  w.writeDatagram(d); // full again: a new failure, not reported again
+  assert.deepEqual(resumed, [9]);
+  assert.equal(failures.length, 2, 'a failure after resuming is a new episode');
+  assert.equal(readPcap(disk.files.get('cap.pcap')!).records.length, 3);
+  w.close();
+});
+
+test('a capture write failure on the periodic flush (the timer path) is caught too', async () => {
+  const disk = new FullDisk(24);
+  const failures: Error[] = [];
+  const w = CaptureWriter.open('cap.pcap', {
+    openSink: disk.open,
+    flushIntervalMs: 5,
+    guard: { onFailure: (e) => failures.push(e) },
+  });
+  w.writeDatagram({ source: UE4, destination: HA4, sourcePort: 1, destinationPort: 2, payload: PAYLOAD });
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(failures.length, 1);
+  assert.equal(w.health.dropped, 1);
+  w.close(); // nothing buffered, nothing thrown
+});
+
+test('a capture file is created 0600', async () => {
+  await withDir(async (dir) => {
+    const file = join(dir, 'mode.pcap');
+    CaptureWriter.open(file, { flushIntervalMs: 0 }).close();
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,6 +16,7 @@ import {
   ikeIntegrityName,
   KeyLogWriter,
 } from './keylog.ts';
+import { FullDisk } from './test-sinks.ts';
 
 // The lines of /work/shared/peers/wireshark/*.example, which tshark 4.0 was shown to use.
 const ESP_SA_EXAMPLE =
@@ -135,6 +136,60 @@ test('KeyLogWriter appends lines and adds the ESP preferences once, keeping othe
     assert.ok(esp[1]!.startsWith('"IPv6","*","*","0x00000002",'));
     assert.equal(esp[2], '');
     assert.equal(readFileSync(join(dir, 'ikev2_decryption_table'), 'utf8').split('\n').length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('key log files are created 0600 and the directory 0700 when the writer creates it', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'dsmip-keylog-'));
+  try {
+    const dir = join(parent, 'keys');
+    const w = new KeyLogWriter(dir);
+    w.logEspSa(BU_SA);
+    w.logIkeSa({
+      initiatorSpi: new Uint8Array(8).fill(1),
+      responderSpi: new Uint8Array(8).fill(2),
+      encr: { id: 20, keyLengthBits: 128 },
+      skEi: new Uint8Array(20),
+      skEr: new Uint8Array(20),
+    });
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    for (const f of ['esp_sa', 'ikev2_decryption_table', 'preferences']) {
+      assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
+    }
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('a full disk stops the key log without throwing; whole lines only; it resumes after the back-off', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsmip-keylog-'));
+  try {
+    const line = `${formatEspSaLine(BU_SA)}\n`.length;
+    const disk = new FullDisk(line + 10);
+    let now = 0;
+    const failures: Error[] = [];
+    const w = new KeyLogWriter(
+      dir,
+      {},
+      {
+        openSink: disk.open,
+        guard: { nowMs: () => now, retryAfterMs: 500, onFailure: (e) => failures.push(e) },
+      },
+    );
+    w.logEspSa(BU_SA);
+    w.logEspSa(BU_SA); // ENOSPC half-way
+    w.logEspSa(BU_SA); // not attempted
+    assert.equal(failures.length, 1);
+    assert.deepEqual([w.health.failures, w.health.dropped, w.health.suspended], [1, 2, true]);
+    const file = join(dir, 'esp_sa');
+    assert.equal(new TextDecoder().decode(disk.files.get(file)), `${formatEspSaLine(BU_SA)}\n`);
+    now = 500;
+    disk.capacity += line;
+    w.logEspSa(BU_SA);
+    assert.equal(w.health.suspended, false);
+    assert.equal(new TextDecoder().decode(disk.files.get(file)).split('\n').length, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,8 @@
  * Algorithm names are Wireshark's value strings (Wireshark 4.0). AES-GCM keys carry their 4-byte salt at the end,
  * as negotiated (RFC 4106 §8.1, RFC 5282 §7.1), and that is what Wireshark expects.
  * Formatting is pure; `KeyLogWriter` appends the lines to files in a directory (WIRESHARK_CONFIG_DIR).
+ * The files hold session keys: created 0600, the directory 0700 when we create it. A write error (a full disk) never
+ * reaches the IKE event path: the key log stops, is tried again later (output-guard.ts), lost lines are counted.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { ENCR_ID, INTEG_ID } from '../crypto/transforms.ts';
 import type { EspSaParams } from '../ipsec/sa-params.ts';
 import { toHex } from '../util/hex.ts';
 import type { IpAddress } from '../util/ip-address.ts';
+import { type OpenFileSink, OutputGuard, type OutputGuardOptions, openFileSink } from './output-guard.ts';
 
 export const ESP_SA_FILE = 'esp_sa';
 export const IKEV2_DECRYPTION_TABLE_FILE = 'ikev2_decryption_table';
@@ -134,31 +137,75 @@ export function formatIkev2DecryptionLine(k: IkeSaKeyLog): string {
   ].join(',');
 }
 
+export interface KeyLogWriterOptions {
+  /** What happens on a write error (report, back-off); logging keys never throws after the constructor. */
+  readonly guard?: OutputGuardOptions;
+  /** Opens a key file for appending; tests inject a failing one. */
+  readonly openSink?: OpenFileSink;
+}
+
 /**
  * Appends key log lines to `dir`'s esp_sa and ikev2_decryption_table, creating the directory and adding the
- * ESP preference lines to `preferences` if they are missing (other preferences are left alone).
+ * ESP preference lines to `preferences` if they are missing (other preferences are left alone). The constructor
+ * throws when the directory cannot be made or written (a config problem at start).
  */
 export class KeyLogWriter {
+  /** Write failures and key lines lost to them: read by the metrics (`dsmip_output_*`). */
+  readonly health: OutputGuard;
+  private readonly openSink: OpenFileSink;
+
   constructor(
     readonly dir: string,
     private readonly espOptions: EspSaLineOptions = {},
+    o: KeyLogWriterOptions = {},
   ) {
-    mkdirSync(dir, { recursive: true });
+    this.health = new OutputGuard(o.guard);
+    this.openSink = o.openSink ?? openFileSink;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const prefs = join(dir, PREFERENCES_FILE);
     const existing = existsSync(prefs) ? readFileSync(prefs, 'utf8') : '';
     const have = new Set(existing.split('\n').map((l) => l.trim()));
     const missing = WIRESHARK_ESP_PREFERENCES.filter((l) => !have.has(l));
     if (missing.length > 0) {
       const sep = existing === '' || existing.endsWith('\n') ? '' : '\n';
-      appendFileSync(prefs, `${sep}${missing.join('\n')}\n`);
+      appendFileSync(prefs, `${sep}${missing.join('\n')}\n`, { mode: 0o600 });
     }
   }
 
   logEspSa(sa: EspSaParams, options: EspSaLineOptions = this.espOptions): void {
-    appendFileSync(join(this.dir, ESP_SA_FILE), `${formatEspSaLine(sa, options)}\n`);
+    this.append(ESP_SA_FILE, formatEspSaLine(sa, options));
   }
 
   logIkeSa(keys: IkeSaKeyLog): void {
-    appendFileSync(join(this.dir, IKEV2_DECRYPTION_TABLE_FILE), `${formatIkev2DecryptionLine(keys)}\n`);
+    this.append(IKEV2_DECRYPTION_TABLE_FILE, formatIkev2DecryptionLine(keys));
+  }
+
+  /** One whole line or nothing: a failed write is cut back so the table stays parseable. */
+  private append(file: string, line: string): void {
+    if (!this.health.mayWrite()) {
+      this.health.drop();
+      return;
+    }
+    const bytes = new TextEncoder().encode(`${line}\n`);
+    let sink: ReturnType<OpenFileSink> | undefined;
+    let start = 0;
+    const ok = this.health.attempt(() => {
+      sink = this.openSink(join(this.dir, file), { flags: 'a', mode: 0o600 });
+      start = sink.size();
+      sink.append(bytes);
+    });
+    if (!ok) {
+      this.health.drop();
+      try {
+        sink?.truncate(start);
+      } catch {
+        // Nothing more to do: Wireshark skips a malformed line.
+      }
+    }
+    try {
+      (sink as ReturnType<OpenFileSink> | undefined)?.close();
+    } catch {
+      // A deferred write error at close: the line is in the page cache or lost; either way nothing to do here.
+    }
   }
 }

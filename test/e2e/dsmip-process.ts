@@ -17,8 +17,12 @@ export interface DsmipProcess {
   output(): string;
 }
 
-export function startDsmip(args: readonly string[], netns?: string): DsmipProcess {
-  const argv = [process.execPath, BIN, ...args];
+/**
+ * `wrap` runs the program through another command that execs it in place (e.g. `unshare -m ... sh -c '...; exec "$@"'`),
+ * so the PID held is still the node's own.
+ */
+export function startDsmip(args: readonly string[], netns?: string, wrap: readonly string[] = []): DsmipProcess {
+  const argv = [...wrap, process.execPath, BIN, ...args];
   const child = netns
     ? spawn('ip', ['netns', 'exec', netns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

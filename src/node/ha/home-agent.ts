@@ -18,6 +18,7 @@ import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
 import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
+import { registerOutputMetrics } from '../../obs/output-metrics.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
 import { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
@@ -29,6 +30,7 @@ import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
 import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
+import { outputGuardLogging } from '../net/output-logging.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 import { HaDataSas } from '../tun/ha-data-sas.ts';
 import { HaTun } from '../tun/ha-tun.ts';
@@ -66,6 +68,7 @@ export class HomeAgent {
   private relay: DhcpRelaySockets | undefined;
   private metricsHttp: MetricsServer | undefined;
   private ownedCapture: CaptureWriter | undefined;
+  private keyLog: KeyLogWriter | undefined;
   private stopped = false;
 
   private constructor(
@@ -104,6 +107,10 @@ export class HomeAgent {
         dataPlane: () => this.tun?.counters,
       },
     });
+    registerOutputMetrics(this.metrics.registry, () => ({
+      capture: this.ownedCapture?.health,
+      keylog: this.keyLog?.health,
+    }));
     this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
       onBindingUpdate: (message, context, dropped) => {
         if (dropped) this.metrics.countBindingUpdate('dropped');
@@ -243,7 +250,12 @@ export class HomeAgent {
       log: componentLogger(this.rootLog, 'ike'),
       emit: (e) => this.emit(e),
     });
-    const keyLog = this.deps.keyLog ?? (c.capture.keylogDir ? new KeyLogWriter(c.capture.keylogDir) : undefined);
+    const keyLog =
+      this.deps.keyLog ??
+      (c.capture.keylogDir
+        ? new KeyLogWriter(c.capture.keylogDir, {}, { guard: outputGuardLogging(this.log, 'keylog') })
+        : undefined);
+    this.keyLog = keyLog;
     this.ike = await IkeDatagramEndpoint.open(
       this.provider,
       {
@@ -331,7 +343,9 @@ export class HomeAgent {
 
   private openCapture(): PacketCapture {
     if (!this.config.capture.pcap) return NO_CAPTURE;
-    this.ownedCapture = CaptureWriter.open(this.config.capture.pcap);
+    this.ownedCapture = CaptureWriter.open(this.config.capture.pcap, {
+      guard: outputGuardLogging(this.log, 'capture'),
+    });
     return this.ownedCapture;
   }
 

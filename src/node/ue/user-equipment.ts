@@ -21,6 +21,7 @@ import { osRandom } from '../ike/udp-endpoint.ts';
 import { monotonicNowMs } from '../net/clock.ts';
 import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { Listeners } from '../net/listeners.ts';
+import { outputGuardLogging } from '../net/output-logging.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 import type { NodeUdpTransport } from '../net/udp-transport.ts';
@@ -96,7 +97,11 @@ export class UserEquipment {
       this.log.info({ why: e.message }, 'old IKE SA closed without an answer'),
     );
     this.usim = new UsimSqnStore(config.identity, (e, file) => this.log.error({ err: e, file }, 'USIM SQN not saved'));
-    this.keyLog = deps.keyLog ?? (config.capture.keylogDir ? new KeyLogWriter(config.capture.keylogDir) : undefined);
+    this.keyLog =
+      deps.keyLog ??
+      (config.capture.keylogDir
+        ? new KeyLogWriter(config.capture.keylogDir, {}, { guard: outputGuardLogging(this.log, 'keylog') })
+        : undefined);
     this.ikeMessageTrace = deps.ikeMessageTrace === true || this.log.isLevelEnabled('debug');
     const capture = deps.capture ?? this.openCapture();
     this.provider = new NodeTransportProvider({
@@ -354,7 +359,9 @@ export class UserEquipment {
 
   private openCapture(): PacketCapture {
     if (!this.config.capture.pcap) return NO_CAPTURE;
-    this.ownedCapture = CaptureWriter.open(this.config.capture.pcap);
+    this.ownedCapture = CaptureWriter.open(this.config.capture.pcap, {
+      guard: outputGuardLogging(this.log, 'capture'),
+    });
     return this.ownedCapture;
   }
 

@@ -4,7 +4,7 @@
  * USIM accepts a new SQN. Without the file every run starts from `ue.identity.sqn`, and the AuC's next vector is
  * accepted as long as it is fresher; a lost file costs one Synchronization-Failure round (RFC 4187 §6.3.1).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import {
   indOf,
   initialUsimSqnState,
@@ -57,10 +57,16 @@ export function loadUsimSqnFile(path: string, fallback: UsimSqnState): UsimSqnSt
   return parseUsimSqnFile(text, path);
 }
 
+/** Throws when the file cannot be written (a full disk); the temporary file is not left behind then. */
 export function saveUsimSqnFile(path: string, state: UsimSqnState): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ seqMs: state.seqMs })}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, `${JSON.stringify({ seqMs: state.seqMs })}\n`, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** The USIM state a UE runs with: from the file (else from `sqn`), saved again after each change. */
