@@ -32,6 +32,7 @@ export type WireLayer =
   | 'pco'
   | 'dns'
   | 'pcap'
+  | 'radius'
   | 'hex';
 
 export class WireError extends Error {
