@@ -31,6 +31,7 @@ export type WireLayer =
   | 'dhcpv4'
   | 'pco'
   | 'dns'
+  | 'diameter'
   | 'pcap'
   | 'radius'
   | 'hex';
