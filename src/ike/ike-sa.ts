@@ -57,6 +57,8 @@ export class IkeSa {
   };
   readonly children = new Map<number, ChildSa>();
   readonly createdAt: number;
+  /** This SA's own half-open lifetime (a shorter one under a flood, src/ike/limits.ts); else the timing's. */
+  halfOpenTimeoutMs: number | undefined = undefined;
   lastInboundAt: number;
   ikeRekeyAt = Number.POSITIVE_INFINITY;
   ikeExpireAt = Number.POSITIVE_INFINITY;

@@ -28,15 +28,24 @@ import type { EapServerFactory } from './eap.ts';
 import { IkeEndpoint } from './endpoint.ts';
 import type { IkeEvent, IkePath } from './events.ts';
 import { IkeSa } from './ike-sa.ts';
+import {
+  DEFAULT_RESPONDER_LIMITS,
+  type LimitCounters,
+  type LimitName,
+  newLimitCounters,
+  type ResponderLimits,
+} from './limits.ts';
 import { passiveTasksFor } from './passive-tasks.ts';
 import { findPayload, notify } from './payloads.ts';
 import type { ChildGrant, ChildPolicy } from './sa-services.ts';
 import type { InboundMessage, PassiveTask } from './task.ts';
 import { homeAddressOf } from './tasks/child-common.ts';
 import { ChildCreateResponder } from './tasks/child-create-responder.ts';
+import { EapChallengeGate } from './tasks/eap-challenge-gate.ts';
 import { IkeAuthResponder, type ResponderCredentials } from './tasks/ike-auth-responder.ts';
 import { ConfigResponder, type HomePrefixPool } from './tasks/ike-config.ts';
 import { IkeInitResponder } from './tasks/ike-init-responder.ts';
+import { TokenBuckets } from './token-bucket.ts';
 import { ANY_IPV6_SELECTOR, addressSelector, narrowSelectors, prefixSelector } from './traffic-selectors.ts';
 
 /**
@@ -83,6 +92,10 @@ export interface ResponderConfig {
   readonly allowTransportMode?: boolean;
   /** Half-open SAs at which cookies become mandatory (0 = always), and the secret they are made with. */
   readonly cookies: { readonly threshold: number; readonly secret: CookieSecret };
+  /** Flood limits (src/ike/limits.ts); default DEFAULT_RESPONDER_LIMITS. */
+  readonly limits?: ResponderLimits;
+  /** The key an EAP identity is rate-limited under (e.g. the IMSI of an EAP-AKA NAI); default the text itself. */
+  readonly eapIdentityKey?: (identity: string) => string;
   readonly multipleAuth?: boolean;
   readonly maxAuthMessages?: number;
   /** `message-payloads` events for each protected message (a message trace). */
@@ -109,6 +122,13 @@ export class IkeResponder extends IkeEndpoint {
   readonly childPolicy: ChildPolicy;
   private readonly sessionOfChild = new Map<number, number>();
   private cookieSecrets: CookieSecret[];
+  /** Refusals by limit (src/ike/limits.ts). */
+  readonly limitCounters: LimitCounters = newLimitCounters();
+  /** IKE_SA_INITs that created a half-open SA: attach attempts, authenticated or not. */
+  halfOpenCreated = 0;
+  private readonly limits: ResponderLimits;
+  private readonly eapPerIdentity: TokenBuckets;
+  private readonly eapPerSource: TokenBuckets;
 
   constructor(private readonly config: ResponderConfig) {
     const natT = config.natTPort ?? 4500;
@@ -133,6 +153,9 @@ export class IkeResponder extends IkeEndpoint {
       throw new ConfigError('INVALID', 'ha.prefixLifetimeSec', 'must fit the 32-bit Prefix Lifetime (RFC 5026 §8.2)');
     }
     this.cookieSecrets = [config.cookies.secret];
+    this.limits = config.limits ?? DEFAULT_RESPONDER_LIMITS;
+    this.eapPerIdentity = new TokenBuckets(this.limits.eapPerIdentity);
+    this.eapPerSource = new TokenBuckets(this.limits.eapPerSource);
     const localSelectors = config.localSelectors ?? [ANY_IPV6_SELECTOR];
     const tunnelLocalSelectors = config.tunnelLocalSelectors ?? localSelectors;
     const allowTransport = config.allowTransportMode ?? true;
@@ -177,11 +200,32 @@ export class IkeResponder extends IkeEndpoint {
     return this.table.halfOpenCount;
   }
 
+  /** Half-open SAs whose IKE_SA_INIT came from `address`. */
+  halfOpenFrom(address: IpAddress): number {
+    return this.table.halfOpenFrom(address.toString());
+  }
+
+  /** The most half-open SAs one source address holds now. */
+  get halfOpenMaxPerSource(): number {
+    return this.table.halfOpenMaxPerSource;
+  }
+
+  /** Established sessions only: the half-open ones (not yet authenticated) are not counted. */
+  get establishedSaCount(): number {
+    return this.table.sessions - this.table.halfOpenCount;
+  }
+
   passiveTasks(sa: IkeSa, msg: InboundMessage): PassiveTask[] | undefined {
     const c = this.config;
     return passiveTasksFor(sa, msg, {
       ikeSaInit: () => [new IkeInitResponder({ multipleAuth: c.multipleAuth ?? true })],
       ikeAuth: () => [
+        new EapChallengeGate({
+          perIdentity: this.eapPerIdentity,
+          perSource: this.eapPerSource,
+          identityKey: c.eapIdentityKey ?? ((id) => id),
+          refused: (limit) => this.countRefusal(limit),
+        }),
         new IkeAuthResponder({
           credentials: c.credentials,
           eapServer: c.eapServer,
@@ -216,12 +260,36 @@ export class IkeResponder extends IkeEndpoint {
       this.reschedule(known);
       return;
     }
+    if (!this.admitUnderLimits(path)) return;
     if (!this.admitWithCookie(header, payloads, path)) return;
     const sa = new IkeSa(this.newSaId(), this, false, copyBytes(header.initiatorSpi), this.allocateIkeSpi(), path);
+    // Under pressure (the cookie threshold reached) a new half-open SA gets the shorter lifetime.
+    if (this.table.halfOpenCount >= this.config.cookies.threshold)
+      sa.halfOpenTimeoutMs = Math.min(this.limits.halfOpenPressureTimeoutMs, this.timing.halfOpenTimeoutMs);
     this.register(sa);
     this.table.addHalfOpen(sa, path);
+    this.halfOpenCreated++;
     sa.receive(header, payloads, raw, path);
     this.reschedule(sa);
+  }
+
+  /**
+   * The half-open caps, checked before any cookie work: an IKE_SA_INIT that would pass the per-source or the total
+   * cap is dropped unanswered and counted (RFC 7296 §2.6 leaves the policy open; strongSwan `block_threshold`,
+   * `init_limit_half_open`). The per-source count holds only SAs made from verified cookies once the threshold is
+   * reached, so a spoofer cannot fill another address's quota beyond what the threshold lets through.
+   */
+  private admitUnderLimits(path: IkePath): boolean {
+    const { halfOpenPerSource, halfOpenTotal } = this.limits;
+    if (halfOpenTotal > 0 && this.table.halfOpenCount >= halfOpenTotal) return this.countRefusal('half-open-total');
+    if (halfOpenPerSource > 0 && this.table.halfOpenFrom(path.remoteAddr.toString()) >= halfOpenPerSource)
+      return this.countRefusal('half-open-per-source');
+    return true;
+  }
+
+  private countRefusal(limit: LimitName): false {
+    this.limitCounters[limit]++;
+    return false;
   }
 
   /**

@@ -13,6 +13,9 @@ export class IkeSaTable {
   private readonly byId = new Map<number, IkeSa>();
   private readonly halfOpen = new Map<string, IkeSa>();
   private readonly halfOpenKey = new Map<IkeSa, string>();
+  /** Half-open SAs per initiator IP address (the per-source cap, src/ike/limits.ts). */
+  private readonly halfOpenBySource = new Map<string, number>();
+  private readonly halfOpenSource = new Map<IkeSa, string>();
 
   /** Files `sa` under its SPI and makes it the current SA of its session. */
   add(sa: IkeSa): void {
@@ -60,6 +63,21 @@ export class IkeSaTable {
     const key = IkeSaTable.initiatorKey(sa.spiI, path);
     this.halfOpen.set(key, sa);
     this.halfOpenKey.set(sa, key);
+    const source = path.remoteAddr.toString();
+    this.halfOpenSource.set(sa, source);
+    this.halfOpenBySource.set(source, (this.halfOpenBySource.get(source) ?? 0) + 1);
+  }
+
+  /** Half-open SAs whose IKE_SA_INIT came from `address` (as text). */
+  halfOpenFrom(address: string): number {
+    return this.halfOpenBySource.get(address) ?? 0;
+  }
+
+  /** The largest number of half-open SAs any one source holds (a gauge's worth; scans the sources). */
+  get halfOpenMaxPerSource(): number {
+    let max = 0;
+    for (const n of this.halfOpenBySource.values()) if (n > max) max = n;
+    return max;
   }
 
   findHalfOpen(spiI: Uint8Array, path: IkePath): IkeSa | undefined {
@@ -71,6 +89,12 @@ export class IkeSaTable {
     if (key === undefined) return;
     this.halfOpenKey.delete(sa);
     if (this.halfOpen.get(key) === sa) this.halfOpen.delete(key);
+    const source = this.halfOpenSource.get(sa);
+    if (source === undefined) return;
+    this.halfOpenSource.delete(sa);
+    const n = (this.halfOpenBySource.get(source) ?? 1) - 1;
+    if (n > 0) this.halfOpenBySource.set(source, n);
+    else this.halfOpenBySource.delete(source);
   }
 
   get halfOpenCount(): number {

@@ -19,7 +19,7 @@ export function saDeadline(sa: IkeSa): number {
   if (sa.dead) return Number.POSITIVE_INFINITY;
   const t = sa.services.timing;
   let d = Math.min(sa.tasks.deadline, sa.ikeExpireAt);
-  if (halfOpen(sa)) d = Math.min(d, sa.createdAt + t.halfOpenTimeoutMs);
+  if (halfOpen(sa)) d = Math.min(d, sa.createdAt + (sa.halfOpenTimeoutMs ?? t.halfOpenTimeoutMs));
   if (sa.established) {
     d = Math.min(d, sa.ikeRekeyAt);
     for (const c of sa.children.values()) {
@@ -35,7 +35,7 @@ export function runSaTimers(sa: IkeSa, now: number): void {
   sa.tasks.handleTimeout(now);
   if (sa.dead) return;
   const t = sa.services.timing;
-  if (halfOpen(sa) && now >= sa.createdAt + t.halfOpenTimeoutMs) {
+  if (halfOpen(sa) && now >= sa.createdAt + (sa.halfOpenTimeoutMs ?? t.halfOpenTimeoutMs)) {
     sa.teardown('failed', 'half-open-timeout');
     return;
   }
