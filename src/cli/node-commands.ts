@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadHaConfig, loadUeConfig } from '../config/load.ts';
 import { HomeAgent } from '../node/ha/home-agent.ts';
@@ -144,7 +145,11 @@ export function addHaCommand(program: Command, setExit: (code: number) => void):
       const stop = untilStopSignal();
       let ha: HomeAgent | undefined;
       try {
-        ha = await HomeAgent.start(config, { logger: log, ...(aliases ? { aliases } : {}) });
+        ha = await HomeAgent.start(config, {
+          logger: log,
+          ...(aliases ? { aliases } : {}),
+          ...(flags.config ? { configDir: dirname(resolve(flags.config)) } : {}),
+        });
         const signal = await stop;
         log.info({ signal, bindings: ha.bindingCount }, 'stopping');
       } catch (e) {

@@ -95,8 +95,15 @@ export const haSchema = z
       cookieThreshold: int(0, 1_000_000, 'a count').prefault('100'),
     }),
     aaa: z.strictObject({
-      /** JSON subscriber file (src/eap/subscriber.ts); SQN state is written back to it. */
+      /** JSON subscriber file (src/eap/subscriber.ts): keys only, never written by the HA. */
       subscriberFile: nonEmptyText,
+      /**
+       * SQN state file (src/node/aaa/sqn-journal.ts), written by the HA; default the subscriber file's path with
+       * `.sqn` appended. A relative path is taken from the config file's folder.
+       */
+      sqnStateFile: nonEmptyText.optional(),
+      /** SEQ values reserved per line of the state file: one fdatasync per this many vectors of a subscriber. */
+      sqnReserve: int(1, 1_048_576, 'a count').prefault('1000'),
     }),
     homePrefixPool: homePrefixPoolSchema,
     /** IPv4 home addresses handed out for 0.0.0.0 requests (RFC 5555 §4.5); empty = none. */

@@ -32,6 +32,7 @@ export type AkaServerFailureReason =
   | 'INVALID_IDENTITY' // AT_IDENTITY is not a permanent identity (RFC 4187 §4.1.7)
   | 'UNKNOWN_SUBSCRIBER'
   | 'SQN_EXHAUSTED' // SEQ_HE reached SEQmax (TS 33.102 Annex C)
+  | 'SQN_UNAVAILABLE' // the subscriber store could not record a new SQN durably (disk full): no vector is issued
   | 'MALFORMED_RESPONSE' // the AKA Type-Data did not parse (§6.3.2)
   | 'UNEXPECTED_SUBTYPE'
   | 'BAD_MAC'

@@ -13,17 +13,7 @@
  * for after a *successful* Challenge round and need AT_MAC (§6.1, §9.10), and 1031 "not subscribed" is such a
  * code, so an unknown IMSI also gets 16384 (as §4.1.7 prescribes for an invalid permanent identity).
  */
-import {
-  buildAuthVector,
-  type HeSqnState,
-  isCryptoError,
-  Milenage,
-  nextSqn,
-  resyncHeSqn,
-  sqnFromBytes,
-  sqnToBytes,
-  verifyAuts,
-} from '../crypto/index.ts';
+import { buildAuthVector, Milenage, resyncHeSqn, sqnFromBytes, sqnToBytes, verifyAuts } from '../crypto/index.ts';
 import { copyBytes } from '../util/bytes.ts';
 import { isWireError } from '../util/errors.ts';
 import {
@@ -206,7 +196,7 @@ export class EapAkaServer {
       this.config.store.updateSqn(imsi, sqn);
       this.events.push({ kind: 'sqn-updated', imsi, sqn, cause: 'resync' });
     }
-    return this.sendChallenge(sqn);
+    return this.sendChallenge();
   }
 
   private beginChallenge(imsi: string): AkaServerStep {
@@ -214,22 +204,16 @@ export class EapAkaServer {
     if (!subscriber) return this.afterError('UNKNOWN_SUBSCRIBER');
     this.subscriber = subscriber;
     this.milenage = Milenage.fromOpc(subscriber.k, subscriber.opc);
-    return this.sendChallenge(subscriber.sqn);
+    return this.sendChallenge();
   }
 
   /** EAP-Request/AKA-Challenge { AT_RAND, AT_AUTN, [AT_CHECKCODE], AT_MAC } with a fresh vector (RFC 4187 §9.3). */
-  private sendChallenge(he: HeSqnState): AkaServerStep {
+  private sendChallenge(): AkaServerStep {
     const subscriber = this.subscriber!;
-    let next: ReturnType<typeof nextSqn>;
-    try {
-      next = nextSqn(he);
-    } catch (e) {
-      if (isCryptoError(e) && e.code === 'SQN_EXHAUSTED') return this.afterError('SQN_EXHAUSTED');
-      throw e;
-    }
-    // TS 33.102 §6.3.2: SQN_HE advances when the vector is generated, so it is stored before the vector leaves.
-    this.config.store.updateSqn(subscriber.imsi, next.newState);
-    this.events.push({ kind: 'sqn-updated', imsi: subscriber.imsi, sqn: next.newState, cause: 'vector' });
+    // TS 33.102 §6.3.2: SQN_HE advances when the vector is generated; the store records it before the vector leaves.
+    const next = this.config.store.nextSqn(subscriber.imsi);
+    if (!next.ok) return this.afterError(next.reason);
+    this.events.push({ kind: 'sqn-updated', imsi: subscriber.imsi, sqn: next.state, cause: 'vector' });
     const rand = this.randomBytes(RAND_BYTES);
     const vector = buildAuthVector(this.milenage!, rand, sqnToBytes(next.sqn), subscriber.amf);
     const keys = deriveAkaSessionKeys(this.identity!, vector.ck, vector.ik);

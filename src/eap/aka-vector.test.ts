@@ -40,7 +40,11 @@ test('the server builds the SPEC-NOTES §9 EAP-Request/AKA-Challenge byte for by
   const store = set1Store(sqn);
   const subscriber = { ...store.get('001010000000001')!, amf: SET1.amf };
   const server = makeServer({
-    store: { get: () => subscriber, updateSqn: (imsi, s) => store.updateSqn(imsi, s) },
+    store: {
+      get: () => subscriber,
+      nextSqn: (imsi) => store.nextSqn(imsi),
+      updateSqn: (imsi, s) => store.updateSqn(imsi, s),
+    },
     random: () => SET1.rand.slice(),
     initialIdentifier: 1,
     ikeIdentity: ROOT_NAI,

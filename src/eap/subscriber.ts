@@ -12,7 +12,9 @@ import {
   type HeSqnState,
   indOf,
   initialHeSqnState,
+  isCryptoError,
   makeSqn,
+  nextSqn,
   seqOf,
   sqnFromBytes,
   sqnToBytes,
@@ -32,14 +34,44 @@ export interface Subscriber {
   readonly sqn: HeSqnState;
 }
 
+/** The SQN for one new authentication vector, or why none may be issued. */
+export type SqnGrant =
+  | { readonly ok: true; readonly sqn: number; readonly state: HeSqnState }
+  | {
+      readonly ok: false;
+      readonly reason:
+        | 'UNKNOWN_SUBSCRIBER'
+        | 'SQN_EXHAUSTED' // SEQ_HE reached SEQmax (TS 33.102 Annex C)
+        | 'SQN_UNAVAILABLE'; // a persistent store could not record the SQN durably: issuing it could replay it later
+    };
+
 /**
- * What the EAP-AKA server needs from the subscriber database. Synchronous by design: the protocol core does no
- * I/O, so a store keeps an in-memory copy and persists `updateSqn` on its own (node layer).
+ * What an AAA server (the embedded EAP-AKA server, a RADIUS or Diameter front end) needs from the subscriber
+ * database. Synchronous by design, and small: the protocol core does no I/O, so a store keeps what it needs in
+ * memory and does its persistence behind these calls (node layer).
  */
 export interface SubscriberStore {
+  /** Keys and the current SQN_HE state of one subscriber. */
   get(imsi: string): Subscriber | undefined;
-  /** Records a new SQN_HE state; called before the vector that used it leaves the server. */
+  /**
+   * Advances SQN_HE for one new vector (TS 33.102 C.3) and returns the SQN to put in AUTN. A persistent store
+   * returns `ok` only once that SQN can never be handed out again, even after a crash (TS 33.102 §6.3.2: SQN_HE
+   * advances when the vector is generated).
+   */
+  nextSqn(imsi: string): SqnGrant;
+  /** Sets SQN_HE after a resynchronisation (TS 33.102 §6.3.5); the next `nextSqn` continues from it. */
   updateSqn(imsi: string, sqn: HeSqnState): void;
+}
+
+/** `nextSqn` of TS 33.102 C.3 as a grant: SQN_EXHAUSTED instead of a thrown CryptoError. */
+export function grantNextSqn(state: HeSqnState): SqnGrant {
+  try {
+    const next = nextSqn(state);
+    return { ok: true, sqn: next.sqn, state: next.newState };
+  } catch (e) {
+    if (isCryptoError(e) && e.code === 'SQN_EXHAUSTED') return { ok: false, reason: 'SQN_EXHAUSTED' };
+    throw e;
+  }
 }
 
 export class InMemorySubscriberStore implements SubscriberStore {
@@ -54,6 +86,14 @@ export class InMemorySubscriberStore implements SubscriberStore {
 
   get(imsi: string): Subscriber | undefined {
     return this.byImsi.get(imsi);
+  }
+
+  nextSqn(imsi: string): SqnGrant {
+    const s = this.byImsi.get(imsi);
+    if (!s) return { ok: false, reason: 'UNKNOWN_SUBSCRIBER' };
+    const grant = grantNextSqn(s.sqn);
+    if (grant.ok) this.byImsi.set(imsi, { ...s, sqn: grant.state });
+    return grant;
   }
 
   updateSqn(imsi: string, sqn: HeSqnState): void {

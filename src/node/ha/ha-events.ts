@@ -60,6 +60,8 @@ export interface HomeAgentDeps {
   readonly aliases?: AddressAliases;
   /** Instead of `config.aaa.subscriberFile`. */
   readonly subscriberStore?: SubscriberStore;
+  /** The config file's folder: relative state paths (`aaa.sqnStateFile`) are taken from it; default the cwd. */
+  readonly configDir?: string;
   /** Default: `config.capture.keylogDir`. */
   readonly keyLog?: KeyLogWriter;
   /** Default: `config.capture.pcap` (every datagram sent and received, as the kernel saw it). */

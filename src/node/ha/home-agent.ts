@@ -21,7 +21,8 @@ import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/met
 import { registerOutputMetrics } from '../../obs/output-metrics.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
-import { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
+import { openSubscriberFileStore } from '../aaa/open-store.ts';
+import type { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
 import { HaSignalling } from '../mobility/ha-signalling.ts';
 import { MobilitySaRegistry } from '../mobility/sa-registry.ts';
@@ -59,6 +60,8 @@ export class HomeAgent {
   private readonly timer: DeadlineTimer;
   private readonly baSender: BaSender;
   private ike: IkeDatagramEndpoint<IkeResponder> | undefined;
+  /** The store opened from `config.aaa` (not one passed in): its SQN state file is closed on stop. */
+  private ownedStore: SubscriberFileStore | undefined;
   private dsmip: DatagramTransport | undefined;
   private raw: HaRawTunnels | undefined;
   /** The core-side TUN device and its forwarder (`tun.enabled`). */
@@ -233,16 +236,16 @@ export class HomeAgent {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     this.ownedCapture?.close();
+    this.ownedStore?.close();
   }
 
   private async open(): Promise<void> {
     const c = this.config;
     const random = this.deps.random ?? osRandom;
-    const store =
-      this.deps.subscriberStore ??
-      SubscriberFileStore.open(c.aaa.subscriberFile, {
-        onPersistError: (e) => this.log.error({ err: e }, 'subscriber file not updated'),
-      });
+    if (!this.deps.subscriberStore) {
+      this.ownedStore = openSubscriberFileStore(c.aaa, componentLogger(this.rootLog, 'aaa'), this.deps.configDir);
+    }
+    const store = this.deps.subscriberStore ?? this.ownedStore!;
     const pool = new SubscriberPrefixPool(c.homePrefixPool);
     const ikeEvents = new HaIkeEvents({
       registry: this.pipeline.registry,
