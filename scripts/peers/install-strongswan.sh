@@ -3,9 +3,11 @@
 # eap-aka-3gpp plugin on stdout (its only stdout line); progress and timings go to stderr.
 #
 #  1. installs the Debian packages of charon, swanctl, pki and the EAP-AKA state machine, when missing;
-#  2. builds the eap-aka-3gpp plugin (Milenage, K||OPc from swanctl secrets), which Debian does not ship,
-#     from Debian's source package of the installed strongSwan version, into a cache that survives test runs:
-#     $DSMIP_PEERS_CACHE (default /var/cache/dsmip-peers)/strongswan-<version>/libstrongswan-eap-aka-3gpp.so.
+#  2. builds the eap-aka-3gpp plugin (Milenage, K||OPc from swanctl secrets) and the load-tester plugin (an
+#     IKE_SA generator with a fake kernel, used by bench/strongswan-load), which Debian does not ship, from
+#     Debian's source package of the installed strongSwan version, into a cache that survives test runs:
+#     $DSMIP_PEERS_CACHE (default /var/cache/dsmip-peers)/strongswan-<version>/libstrongswan-{eap-aka-3gpp,load-tester}.so
+#     (the load-tester's path is the printed one with eap-aka-3gpp replaced by load-tester).
 #
 # Idempotent: when everything is present it only checks and prints (no root needed). Installing needs root
 # on Debian; otherwise it names what is missing and exits 1. A lock makes concurrent runs wait for each other.
@@ -17,6 +19,7 @@ PACKAGES=(strongswan-charon charon-systemd strongswan-swanctl libcharon-extra-pl
   libstrongswan-standard-plugins strongswan-pki)
 BUILD_PACKAGES=(build-essential pkg-config dpkg-dev)
 PLUGIN_NAME=libstrongswan-eap-aka-3gpp.so
+LOAD_TESTER_NAME=libstrongswan-load-tester.so
 
 say() { echo "install-strongswan: $*" >&2; }
 fail() {
@@ -33,10 +36,12 @@ missing_packages() {
 }
 charon_version() { dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null; }
 plugin_path() { echo "$CACHE/strongswan-$(charon_version)/$PLUGIN_NAME"; }
+load_tester_path() { echo "$CACHE/strongswan-$(charon_version)/$LOAD_TESTER_NAME"; }
 
 # Fast path: nothing to do.
 ready() {
-  [ -z "$(missing_packages "${PACKAGES[@]}")" ] && [ -x /usr/sbin/charon-systemd ] && [ -s "$(plugin_path)" ]
+  [ -z "$(missing_packages "${PACKAGES[@]}")" ] && [ -x /usr/sbin/charon-systemd ] && [ -s "$(plugin_path)" ] &&
+    [ -s "$(load_tester_path)" ]
 }
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null || [ ! -f /etc/debian_version ]; then
@@ -50,7 +55,8 @@ fi
 if [ "$(id -u)" != 0 ]; then
   missing=$(missing_packages "${PACKAGES[@]}" | tr '\n' ' ')
   [ -n "$missing" ] && say "missing Debian packages: $missing"
-  [ -z "$missing" ] && say "missing the eap-aka-3gpp plugin build: $(plugin_path)"
+  [ -z "$missing" ] && [ ! -s "$(plugin_path)" ] && say "missing the eap-aka-3gpp plugin build: $(plugin_path)"
+  [ -z "$missing" ] && [ ! -s "$(load_tester_path)" ] && say "missing the load-tester plugin build: $(load_tester_path)"
   fail "run this script as root once (sudo $0) to install and build them"
 fi
 
@@ -83,11 +89,12 @@ if [ ${#need[@]} -gt 0 ]; then
   say "packages installed in $(elapsed "$t")"
 fi
 
-# --- 2. eap-aka-3gpp plugin ---------------------------------------------------------------------------------
+# --- 2. eap-aka-3gpp and load-tester plugins ---------------------------------------------------------------------------------
 VERSION=$(charon_version)
 UPSTREAM=${VERSION%%-*} # 5.9.8 from 5.9.8-5+deb12u2
 OUT=$(plugin_path)
-if [ ! -s "$OUT" ]; then
+OUT_LT=$(load_tester_path)
+if [ ! -s "$OUT" ] || [ ! -s "$OUT_LT" ]; then
   t=$(now)
   WORK=$(mktemp -d "$CACHE/build.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
@@ -152,7 +159,7 @@ if [ ! -s "$OUT" ]; then
   cd "$SRC"
   # Only config.h is needed (it fixes the struct layouts the installed libraries were built with).
   ./configure --prefix=/usr --sysconfdir=/etc --libdir=/usr/lib --libexecdir=/usr/lib --disable-gmp \
-    --enable-eap-aka --enable-eap-aka-3gpp --enable-swanctl --enable-openssl=no --enable-systemd=no \
+    --enable-eap-aka --enable-eap-aka-3gpp --enable-load-tester --enable-swanctl --enable-openssl=no --enable-systemd=no \
     >"$WORK/configure.log" 2>&1 || fail "configure failed; see $(tail -n 20 "$WORK/configure.log")"
   say "configured in $(elapsed "$t")"
 
@@ -164,10 +171,22 @@ if [ ! -s "$OUT" ]; then
     -o "$WORK/$PLUGIN_NAME" -L/usr/lib/ipsec -Wl,-rpath,/usr/lib/ipsec -lsimaka -lcharon -lstrongswan
   nm -D --defined-only "$WORK/$PLUGIN_NAME" | grep -q ' eap_aka_3gpp_plugin_create$' ||
     fail "built plugin lacks eap_aka_3gpp_plugin_create"
+  L=src/libcharon/plugins/load_tester
+  # IPSEC_PIDDIR: where its control socket would go (the plugin's Makefile.am sets it; we never enable it).
+  gcc -shared -fPIC -O2 -DHAVE_CONFIG_H -include "$SRC/config.h" -I"$SRC" -Isrc/libstrongswan -Isrc/libcharon \
+    -DIPSEC_PIDDIR='"/run"' -Wno-format -Wno-pointer-sign \
+    $L/load_tester_plugin.c $L/load_tester_config.c $L/load_tester_creds.c $L/load_tester_ipsec.c \
+    $L/load_tester_listener.c $L/load_tester_diffie_hellman.c $L/load_tester_control.c \
+    -o "$WORK/$LOAD_TESTER_NAME" -L/usr/lib/ipsec -Wl,-rpath,/usr/lib/ipsec -lcharon -lstrongswan
+  nm -D --defined-only "$WORK/$LOAD_TESTER_NAME" | grep -q ' load_tester_plugin_create$' ||
+    fail "built plugin lacks load_tester_plugin_create"
   mkdir -p "$(dirname "$OUT")"
+  # atomic: a reader never sees a half-written plugin; the eap-aka-3gpp one last, as the fast path checks both
+  mv "$WORK/$LOAD_TESTER_NAME" "$OUT_LT.tmp"
+  mv "$OUT_LT.tmp" "$OUT_LT"
   mv "$WORK/$PLUGIN_NAME" "$OUT.tmp"
-  mv "$OUT.tmp" "$OUT" # atomic: a reader never sees a half-written plugin
-  say "plugin compiled in $(elapsed "$t") -> $OUT"
+  mv "$OUT.tmp" "$OUT"
+  say "plugins compiled in $(elapsed "$t") -> $OUT, $OUT_LT"
 fi
 
 say "done in $(elapsed "$T0")"

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ViciClient } from '../../src/node/vici/client.ts';
-import { type CharonKernel, type CharonLogGroup, renderStrongswanConf } from './strongswan-conf.ts';
+import { type CharonKernel, type CharonLogGroup, renderStrongswanConf, type SettingValue } from './strongswan-conf.ts';
 
 const INSTALL_SCRIPT = new URL('./install-strongswan.sh', import.meta.url).pathname;
 const CHARON = '/usr/sbin/charon-systemd';
@@ -37,6 +37,11 @@ export function ensureStrongswan(): string {
   if (!path.endsWith('.so')) throw new Error(`install-strongswan.sh printed no plugin path: ${r.stdout}`);
   pluginPath = path;
   return path;
+}
+
+/** The load-tester plugin that install-strongswan.sh builds beside eap-aka-3gpp. */
+export function loadTesterPluginPath(): string {
+  return ensureStrongswan().replace(/eap-aka-3gpp\.so$/, 'load-tester.so');
 }
 
 /**
@@ -86,6 +91,11 @@ export interface CharonOptions {
   /** Parent of the private directory (default: the OS temp dir). */
   readonly parentDir?: string;
   readonly readyTimeoutMs?: number;
+  /** Pin charon to this CPU (`taskset -c`), e.g. to give a responder and a load generator one core each. */
+  readonly cpu?: number;
+  /** load-tester plugin settings (scripts/peers/strongswan-conf.ts); the plugin is LD_PRELOADed when given. */
+  readonly loadTester?: Readonly<Record<string, SettingValue>>;
+  readonly charonSettings?: Readonly<Record<string, SettingValue>>;
 }
 
 const live = new Set<ChildProcess>();
@@ -212,6 +222,8 @@ function writeFiles(dir: string, o: CharonOptions): void {
     akaRequestIdentity: o.akaRequestIdentity,
     akaSeqCheck: o.akaSeqCheck,
     logLevels: o.logLevels,
+    loadTester: o.loadTester,
+    charonSettings: o.charonSettings,
   });
   writeFileSync(join(dir, 'strongswan.conf'), conf);
 }
@@ -222,10 +234,12 @@ export async function startCharon(o: CharonOptions): Promise<Charon> {
   const dir = mkdtempSync(join(o.parentDir ?? tmpdir(), `dsmip-charon-${o.name}-`));
   writeFiles(dir, o);
   const out = openSync(join(dir, 'stdout.log'), 'w');
-  const env = { ...process.env, STRONGSWAN_CONF: join(dir, 'strongswan.conf'), LD_PRELOAD: plugin };
+  const preload = o.loadTester ? `${plugin} ${loadTesterPluginPath()}` : plugin;
+  const env = { ...process.env, STRONGSWAN_CONF: join(dir, 'strongswan.conf'), LD_PRELOAD: preload };
   // setpriv --pdeathsig: the kernel kills charon if this process dies, even by SIGKILL (exit hooks do not run
-  // then); the flag survives the exec of `ip netns exec` and of charon.
-  const inNetns = o.netns === undefined ? [CHARON] : ['ip', 'netns', 'exec', o.netns, CHARON];
+  // then); the flag survives the exec of `ip netns exec`, taskset and charon, which all keep the PID.
+  const pinned = o.cpu === undefined ? [CHARON] : ['taskset', '-c', String(o.cpu), CHARON];
+  const inNetns = o.netns === undefined ? pinned : ['ip', 'netns', 'exec', o.netns, ...pinned];
   const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', ...inNetns], { env, stdio: ['ignore', out, out] });
   closeSync(out);
   installExitHook();

@@ -18,10 +18,11 @@ test('full attach: IKE_SA_INIT, IKE_AUTH with EAP and CP, then the BU/BA CREATE_
   let m = link.step();
   assert.equal(m.exchangeType, EXCHANGE.INIT);
   assert.deepEqual(m.names, ['SA', 'KE', 'N', N(16388), N(16389), N(16431)]);
-  // <-- IKE_SA_INIT { SA, KE, Nr, N(NAT-D) x2, N(MULTIPLE_AUTH_SUPPORTED), N(SIGNATURE_HASH_ALGORITHMS) }
+  // <-- IKE_SA_INIT { SA, KE, Nr, N(NAT-D) x2, N(MULTIPLE_AUTH_SUPPORTED), N(SIGNATURE_HASH_ALGORITHMS),
+  //                   N(CHILDLESS_IKEV2_SUPPORTED) (RFC 6023 §3) }
   m = link.step();
   assert.ok(m.response);
-  assert.deepEqual(m.names, ['SA', 'KE', 'N', N(16388), N(16389), N(16404), N(16431)]);
+  assert.deepEqual(m.names, ['SA', 'KE', 'N', N(16388), N(16389), N(16404), N(16431), N(16418)]);
 
   // IKE_AUTH { IDi, CERTREQ, IDr, N(MULTIPLE_AUTH_SUPPORTED), CP(CFG_REQUEST), SA, TSi, TSr } -->
   m = link.step();
@@ -49,9 +50,9 @@ test('full attach: IKE_SA_INIT, IKE_AUTH with EAP and CP, then the BU/BA CREATE_
   assert.equal(m.payloads[0]?.kind === 'eap' && m.payloads[0].data[0], 3);
   // IKE_AUTH { AUTH } -->
   assert.deepEqual(link.step().names, ['AUTH']);
-  // <-- IKE_AUTH { AUTH, CP(CFG_REPLY), SA, TSi, TSr }
+  // <-- IKE_AUTH { AUTH, CP(CFG_REPLY), N(ESP_TFC_PADDING_NOT_SUPPORTED) (RFC 7296 §3.10.1), SA, TSi, TSr }
   m = link.step();
-  assert.deepEqual(m.names, ['AUTH', 'CP', 'SA', 'TSi', 'TSr']);
+  assert.deepEqual(m.names, ['AUTH', 'CP', N(NotifyType.ESP_TFC_PADDING_NOT_SUPPORTED), 'SA', 'TSi', 'TSr']);
   const reply = m.payloads.find((p) => p.kind === 'cp');
   assert.ok(reply && reply.kind === 'cp' && reply.cfgType === CfgType.REPLY);
   assert.deepEqual(
@@ -70,9 +71,16 @@ test('full attach: IKE_SA_INIT, IKE_AUTH with EAP and CP, then the BU/BA CREATE_
   assert.equal(sel.startAddress.toString(), '2001:db8:1::42');
   assert.equal(sel.ipProtocol, 135);
   assert.deepEqual([sel.startPort, sel.endPort], [0x0500, 0x0600]);
-  // <-- CREATE_CHILD_SA { N(USE_TRANSPORT_MODE), SA, Nr, TSi, TSr }
+  // <-- CREATE_CHILD_SA { N(USE_TRANSPORT_MODE), N(ESP_TFC_PADDING_NOT_SUPPORTED), SA, Nr, TSi, TSr }
   m = link.step();
-  assert.deepEqual(m.names, [N(NotifyType.USE_TRANSPORT_MODE), 'SA', 'N', 'TSi', 'TSr']);
+  assert.deepEqual(m.names, [
+    N(NotifyType.USE_TRANSPORT_MODE),
+    N(NotifyType.ESP_TFC_PADDING_NOT_SUPPORTED),
+    'SA',
+    'N',
+    'TSi',
+    'TSr',
+  ]);
   assert.equal(link.next(), undefined);
 
   const kinds = (side: 'ue' | 'ha') => (side === 'ue' ? link.ueEvents : link.haEvents).map((e) => e.kind);

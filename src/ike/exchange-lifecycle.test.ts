@@ -31,7 +31,14 @@ test('child rekey: CREATE_CHILD_SA with REKEY_SA, then the old pair is deleted',
   assert.equal(req.exchangeType, EXCHANGE.CHILD);
   assert.deepEqual(req.names, [N(NotifyType.REKEY_SA), N(NotifyType.USE_TRANSPORT_MODE), 'SA', 'N', 'TSi', 'TSr']);
   // <-- CREATE_CHILD_SA { N(USE_TRANSPORT_MODE), SA, Nr, TSi, TSr }
-  assert.deepEqual(link.step().names, [N(NotifyType.USE_TRANSPORT_MODE), 'SA', 'N', 'TSi', 'TSr']);
+  assert.deepEqual(link.step().names, [
+    N(NotifyType.USE_TRANSPORT_MODE),
+    N(NotifyType.ESP_TFC_PADDING_NOT_SUPPORTED),
+    'SA',
+    'N',
+    'TSi',
+    'TSr',
+  ]);
   // INFORMATIONAL { D(ESP, old inbound SPI) } -->   <-- INFORMATIONAL { D(ESP, the HA's old inbound SPI) }
   assert.deepEqual(link.step().names, ['D']);
   assert.deepEqual(link.step().names, ['D']);

@@ -116,6 +116,9 @@ export class ChildCreateResponder implements PassiveTask {
       }
     }
     if (grant.mode === 'transport') out.push(notify(NotifyType.USE_TRANSPORT_MODE));
+    // We never want TFC padding (RFC 7296 §3.10.1, RFC 4303 §2.4): it only costs bytes on our links; the notify asks
+    // the peer not to send it on this SA.
+    out.push(notify(NotifyType.ESP_TFC_PADDING_NOT_SUPPORTED));
     out.push({ kind: 'sa', proposals: [selection.reply] });
     if (creating) out.push({ kind: 'nonce', data: nonces.nr });
     if (keyPair) out.push({ kind: 'ke', dhGroup: selection.suite.dhGroup!, data: keyPair.publicKey });

@@ -1,6 +1,6 @@
 /**
  * IKE_SA_INIT as responder (RFC 7296 §1.2): <-- HDR, SAr1, KEr, Nr, N(NAT-D)×2, N(MULTIPLE_AUTH_SUPPORTED),
- * N(SIGNATURE_HASH_ALGORITHMS). Refusals are NO_PROPOSAL_CHOSEN (§2.7) and INVALID_KE_PAYLOAD carrying the group
+ * N(SIGNATURE_HASH_ALGORITHMS), N(CHILDLESS_IKEV2_SUPPORTED). Refusals are NO_PROPOSAL_CHOSEN (§2.7) and INVALID_KE_PAYLOAD carrying the group
  * we want (§1.2); both leave no state behind. Cookies are checked by the endpoint before an SA exists (§2.6).
  */
 
@@ -95,6 +95,9 @@ export class IkeInitResponder implements PassiveTask {
     out.push(...natDetectionNotifies(sa.spiI, sa.spiR, sa.path));
     if (this.options.multipleAuth) out.push(notify(NotifyType.MULTIPLE_AUTH_SUPPORTED));
     out.push(signatureHashNotify());
+    // We set up an IKE SA whose IKE_AUTH carries no Child SA (the UE's BU/BA SA comes later with CREATE_CHILD_SA,
+    // TS 24.303 §5.1.2.2), and say so (RFC 6023 §3), as strongSwan does.
+    out.push(notify(NotifyType.CHILDLESS_IKEV2_SUPPORTED));
     sa.state = 'authenticating';
     const s = sa.services;
     s.emit(keyLogEvent(sa));
