@@ -8,6 +8,7 @@ import { NATKATIMEOUT_SEC } from '../wire/mh/constants.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunMtu } from './common-schema.ts';
 import { durationOfSec } from './duration.ts';
 import { haDhcpSchema } from './ha-dhcp-schema.ts';
+import { haLimitsSchema } from './ha-limits-schema.ts';
 import {
   bindingLifetime,
   bool,
@@ -111,6 +112,8 @@ export const haSchema = z
     /** DNS servers handed out in IKEv2 CFG_REPLY and by the embedded DHCP servers. */
     dns: z.strictObject({ ipv6: z.array(ipv6).prefault([]), ipv4: z.array(ipv4).prefault([]) }).prefault({}),
     binding: bindingPolicySchema.prefault({}),
+    /** Flood limits: half-open IKE SAs, EAP conversations, sessions per identity (src/config/ha-limits-schema.ts). */
+    limits: haLimitsSchema.prefault({}),
     dhcp: haDhcpSchema.prefault({}),
     metrics: z
       .strictObject({

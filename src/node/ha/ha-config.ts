@@ -12,7 +12,9 @@ import { dhcpv4RelayConfig } from '../../dhcp/v4-relay.ts';
 import { embeddedDhcpv4ServerConfig } from '../../dhcp/v4-server.ts';
 import { dhcpv6RelayConfig } from '../../dhcp/v6-relay.ts';
 import { embeddedDhcpv6ServerConfig } from '../../dhcp/v6-server.ts';
+import { parsePermanentIdentity } from '../../eap/identity.ts';
 import type { AkaServerEvent, SubscriberStore } from '../../eap/index.ts';
+import type { ResponderLimits } from '../../ike/limits.ts';
 import type { ResponderConfig } from '../../ike/responder.ts';
 import { describeKey } from '../../ike/signature.ts';
 import type { HomePrefixPool } from '../../ike/tasks/ike-config.ts';
@@ -88,6 +90,21 @@ export function responderConfigOf(config: HaConfig, deps: ResponderDeps): Respon
     prefixLifetimeSec: Math.floor(config.homePrefixPool.lifetime.sec),
     dns: { ipv6: config.dns.ipv6, ipv4: config.dns.ipv4 },
     cookies: { threshold: ike.cookieThreshold, secret: { version: 1, secret: deps.random(32) } },
+    limits: responderLimitsOf(config),
+    // One subscriber is one bucket whatever spelling of its NAI arrives (RFC 4187 §4.1.1.6: "0" ‖ IMSI @ realm).
+    eapIdentityKey: (identity) => parsePermanentIdentity(identity)?.imsi ?? identity,
+  };
+}
+
+/** `ha.limits` as the responder's flood limits (src/ike/limits.ts). */
+export function responderLimitsOf(config: HaConfig): ResponderLimits {
+  const l = config.limits;
+  return {
+    halfOpenPerSource: l.halfOpenPerSource,
+    halfOpenTotal: l.halfOpenTotal,
+    halfOpenPressureTimeoutMs: l.halfOpenPressureTimeout.ms,
+    eapPerIdentity: { burst: l.eapPerIdentity.burst, perMinute: l.eapPerIdentity.perMinute },
+    eapPerSource: { burst: l.eapPerSource.burst, perMinute: l.eapPerSource.perMinute },
   };
 }
 

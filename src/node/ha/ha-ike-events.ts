@@ -4,7 +4,9 @@
  * SAs out again; attaches are counted by result. Every event but the key log goes on to the node's listeners.
  */
 import type { IkeEvent } from '../../ike/events.ts';
+import type { AttachOutcome, IkeMetrics } from '../../obs/ike-metrics.ts';
 import type { Logger } from '../../obs/log.ts';
+import type { LogRateLimiter } from '../../obs/log-rate-limit.ts';
 import type { AttachResult, HaMetrics } from '../../obs/metrics.ts';
 import { NotifyType } from '../../wire/ike/constants.ts';
 import type { MobilitySaRegistry } from '../mobility/sa-registry.ts';
@@ -15,6 +17,10 @@ export interface HaIkeEventsDeps {
   readonly metrics: HaMetrics;
   readonly log: Logger;
   readonly emit: (e: HomeAgentNodeEvent) => void;
+  /** Attach results apart from attempts (src/obs/ike-metrics.ts). */
+  readonly ikeMetrics?: IkeMetrics;
+  /** For the lines a flood repeats (one per reclaimed half-open SA): first N per window, then a summary. */
+  readonly limitedLog?: LogRateLimiter;
 }
 
 /** Why an IKE SA never came up, as the attach counter's label. */
@@ -22,6 +28,16 @@ export function attachFailureOf(e: Extract<IkeEvent, { kind: 'ike-sa-failed' }>)
   if (e.notifyType === NotifyType.NO_PROPOSAL_CHOSEN) return 'no-proposal';
   if (e.notifyType === NotifyType.AUTHENTICATION_FAILED) return 'auth-failed';
   return /timeout|retransmi|no-response|half-open/i.test(e.reason) ? 'timeout' : 'error';
+}
+
+/** How a failed IKE SA ends its attach attempt in `dsmip_attach_results_total`. */
+export function attachOutcomeOf(e: Extract<IkeEvent, { kind: 'ike-sa-failed' }>): AttachOutcome {
+  if (e.reason.startsWith('limit-')) return 'rejected-by-limit';
+  if (e.reason === 'half-open-timeout') return 'abandoned'; // never authenticated (RFC 7296 §2.6)
+  if (e.reason === 'eap-failure') return 'auth-failed';
+  if (e.reason === 'peer-unreachable') return 'timeout'; // retransmissions exhausted (RFC 7296 §2.4)
+  const r = attachFailureOf(e);
+  return r === 'rejected' ? 'error' : r;
 }
 
 export class HaIkeEvents {
@@ -36,6 +52,7 @@ export class HaIkeEvents {
         const r = registry.install(e);
         if (r.ok) {
           metrics.countAttach('success');
+          if (e.rekeyOf === undefined) this.deps.ikeMetrics?.countAttachResult('success');
           log.info({ ikeSaId: e.ikeSaId, homeAddress: r.entry.homeAddress, spiIn: e.spiIn }, 'BU/BA SA installed');
           this.deps.emit({
             kind: 'mobility-sa-installed',
@@ -64,10 +81,14 @@ export class HaIkeEvents {
         metrics.countAttach('auth-failed');
         log.warn({ ikeSaId: e.ikeSaId, reason: e.reason }, 'authentication failed');
         break;
-      case 'ike-sa-failed':
+      case 'ike-sa-failed': {
         metrics.countAttach(attachFailureOf(e));
-        log.warn({ ikeSaId: e.ikeSaId, reason: e.reason, notify: e.notifyType }, 'IKE SA failed');
+        this.deps.ikeMetrics?.countAttachResult(attachOutcomeOf(e));
+        const fields = { ikeSaId: e.ikeSaId, reason: e.reason, notify: e.notifyType };
+        if (this.deps.limitedLog) this.deps.limitedLog.warn(`ike-sa-failed:${e.reason}`, fields, 'IKE SA failed');
+        else log.warn(fields, 'IKE SA failed');
         break;
+      }
       default:
         log.debug({ event: e.kind, ikeSaId: e.ikeSaId }, e.kind);
     }

@@ -15,8 +15,10 @@ import { encapsulate } from '../../mip/tunnel.ts';
 import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
+import { IkeMetrics } from '../../obs/ike-metrics.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
+import { LogRateLimiter } from '../../obs/log-rate-limit.ts';
 import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
 import { registerOutputMetrics } from '../../obs/output-metrics.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
@@ -72,6 +74,10 @@ export class HomeAgent {
   private metricsHttp: MetricsServer | undefined;
   private ownedCapture: CaptureWriter | undefined;
   private keyLog: KeyLogWriter | undefined;
+  /** IKE counters, half-open SAs, refusals by limit, attach attempts and results (issue 16). */
+  readonly ikeMetrics: IkeMetrics;
+  private readonly limitedLog: LogRateLimiter;
+  private readonly limitedLogFlush: NodeJS.Timeout;
   private stopped = false;
 
   private constructor(
@@ -105,7 +111,7 @@ export class HomeAgent {
       processMetrics: deps.processMetrics ?? true,
       sources: {
         bindings: () => this.bindings.size,
-        ikeSas: () => this.ike?.engine.ikeSaCount ?? 0,
+        ikeSas: () => this.ike?.engine.establishedSaCount ?? 0,
         ipv4PoolFree: () => poolSize - this.bindings.ipv4Count,
         dataPlane: () => this.tun?.counters,
       },
@@ -114,6 +120,16 @@ export class HomeAgent {
       capture: this.ownedCapture?.health,
       keylog: this.keyLog?.health,
     }));
+    this.ikeMetrics = new IkeMetrics(this.metrics.registry, {
+      counters: () => this.ike?.engine.counters,
+      limits: () => this.ike?.engine.limitCounters ?? {},
+      halfOpen: () => this.ike?.engine.halfOpenCount ?? 0,
+      halfOpenMaxPerSource: () => this.ike?.engine.halfOpenMaxPerSource ?? 0,
+      attempts: () => this.ike?.engine.halfOpenCreated ?? 0,
+    });
+    this.limitedLog = new LogRateLimiter(componentLogger(root, 'ike'), { now: monotonicNowMs });
+    this.limitedLogFlush = setInterval(() => this.limitedLog.flush(), 1000);
+    this.limitedLogFlush.unref();
     this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
       onBindingUpdate: (message, context, dropped) => {
         if (dropped) this.metrics.countBindingUpdate('dropped');
@@ -211,7 +227,9 @@ export class HomeAgent {
   /** The `/status` document. */
   status(): unknown {
     return {
-      ikeSas: this.ike?.engine.ikeSaCount ?? 0,
+      ikeSas: this.ike?.engine.establishedSaCount ?? 0,
+      halfOpenIkeSas: this.ike?.engine.halfOpenCount ?? 0,
+      ikeLimits: this.ike?.engine.limitCounters,
       bindings: this.bindingList(),
       signalling: this.pipeline.counters,
       core: this.core.counters,
@@ -226,6 +244,8 @@ export class HomeAgent {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.limitedLogFlush);
+    this.limitedLog.flush();
     this.timer.stop();
     this.ike?.close();
     this.tun?.close();
@@ -252,6 +272,8 @@ export class HomeAgent {
       metrics: this.metrics,
       log: componentLogger(this.rootLog, 'ike'),
       emit: (e) => this.emit(e),
+      ikeMetrics: this.ikeMetrics,
+      limitedLog: this.limitedLog,
     });
     const keyLog =
       this.deps.keyLog ??
