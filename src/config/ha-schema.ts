@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { NATKATIMEOUT_SEC } from '../wire/mh/constants.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunMtu } from './common-schema.ts';
-import { durationOfSec } from './duration.ts';
+import { durationOfMs, durationOfSec } from './duration.ts';
 import { haDhcpSchema } from './ha-dhcp-schema.ts';
 import { haLimitsSchema } from './ha-limits-schema.ts';
 import {
@@ -122,6 +122,14 @@ export const haSchema = z
         port: localPort.prefault('9464'),
         /** Serve `/status` (JSON) next to `/metrics`. */
         status: bool.prefault('true'),
+        /** Open connections at once; more are closed when accepted (a flood of idle clients cannot pin the fds). */
+        maxConnections: int(1, 65535, 'a connection count').prefault('64'),
+        /** Time for a client to send its request head; a connection silent this long is closed. */
+        headersTimeout: duration({ min: durationOfMs(100) }).prefault('10s'),
+        /** Time for a whole request. */
+        requestTimeout: duration({ min: durationOfMs(100) }).prefault('30s'),
+        /** Idle keep-alive time after a response. */
+        keepAliveTimeout: duration({ min: durationOfMs(100) }).prefault('5s'),
       })
       .prefault({}),
     /** Core-side TUN device; routes for the home prefixes and the IPv4 pool point at it. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { Ipv6Address } from '../util/ip-address.ts';
 import { HaMetrics, startMetricsServer } from './metrics.ts';
@@ -95,5 +96,76 @@ test('a failing status callback is a 500, without /status configured a 404; a bu
   } finally {
     await failing.close();
     await plain.close();
+  }
+});
+
+test('the metrics server bounds connections: the excess is closed at once, idle ones time out, metrics still answer', async () => {
+  const m = new HaMetrics({ processMetrics: false });
+  m.setBindings(7);
+  const server = await startMetricsServer({
+    registry: m.registry,
+    port: 0,
+    limits: { maxConnections: 4, headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 100 },
+  });
+  const sockets: Socket[] = [];
+  try {
+    const closed: Promise<number>[] = [];
+    const started = performance.now();
+    for (let i = 0; i < 12; i++) {
+      const s = connect(server.port, '127.0.0.1');
+      s.on('error', () => undefined);
+      sockets.push(s);
+      closed.push(new Promise((resolve) => s.once('close', () => resolve(performance.now() - started))));
+      await new Promise((resolve) => s.once('connect', resolve));
+    }
+    // The 8 beyond maxConnections are closed without a request; the 4 idle ones once headersTimeout is over.
+    const times = await Promise.all(closed);
+    assert.equal(times.length, 12);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    assert.equal(sample(text, 'dsmip_bindings'), 7);
+    // A client that sends half a request head and stops is dropped as well.
+    const slow = connect(server.port, '127.0.0.1');
+    sockets.push(slow);
+    slow.on('error', () => undefined);
+    await new Promise((resolve) => slow.once('connect', resolve));
+    slow.write('GET /metrics HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((resolve) => slow.once('close', resolve));
+    const again = await fetch(`${server.url}/metrics`);
+    assert.equal(again.status, 200);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await server.close();
+  }
+});
+
+test('with every connection slot held, a new client is refused rather than queued', async () => {
+  const m = new HaMetrics({ processMetrics: false });
+  const server = await startMetricsServer({
+    registry: m.registry,
+    port: 0,
+    limits: { maxConnections: 2, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 },
+  });
+  const held: Socket[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const s = connect(server.port, '127.0.0.1');
+      s.on('error', () => undefined);
+      held.push(s);
+      await new Promise((resolve) => s.once('connect', resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both accepted by the server
+    const extra = connect(server.port, '127.0.0.1');
+    held.push(extra);
+    extra.on('error', () => undefined);
+    extra.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+    let answered = '';
+    extra.on('data', (d: Buffer) => {
+      answered += d.toString();
+    });
+    await new Promise((resolve) => extra.once('close', resolve));
+    assert.equal(answered, '', 'closed without an answer');
+  } finally {
+    for (const s of held) s.destroy();
+    await server.close();
   }
 });

@@ -212,7 +212,28 @@ export interface MetricsServerOptions {
   readonly port?: number;
   /** The `/status` document; without it `/status` is 404. */
   readonly status?: () => unknown;
+  /** Bounds on clients, so a flood of idle connections cannot pin the process's file descriptors. */
+  readonly limits?: Partial<MetricsServerLimits>;
 }
+
+export interface MetricsServerLimits {
+  /** Open connections at once; more are closed as soon as they are accepted (net.Server maxConnections). */
+  readonly maxConnections: number;
+  /** Time for a connection to send a whole request head, counted from the connection (or the previous request). */
+  readonly headersTimeoutMs: number;
+  /** Time for a whole request (head and body). */
+  readonly requestTimeoutMs: number;
+  /** Time an idle keep-alive connection is kept after a response. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+/** A scraper needs one or two connections; 10 s to send a request head is generous on any network. */
+export const DEFAULT_METRICS_LIMITS: MetricsServerLimits = {
+  maxConnections: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 export interface MetricsServer {
   readonly host: string;
@@ -256,9 +277,24 @@ async function answer(o: MetricsServerOptions, req: IncomingMessage, res: Server
 /** Serves `/metrics` (Prometheus text format) and `/status` (JSON) over plain HTTP. */
 export function startMetricsServer(o: MetricsServerOptions): Promise<MetricsServer> {
   const host = o.host ?? '127.0.0.1';
-  const server = createServer((req, res) => {
-    void answer(o, req, res);
-  });
+  const limits = { ...DEFAULT_METRICS_LIMITS, ...o.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node enforces the two timeouts above on its own interval (connectionsCheckingInterval, 30 s), which leaves a
+      // silent connection alone; the socket inactivity timeout below covers that one. (Node 20 with a short checking
+      // interval was seen to stop the inactivity timeout from firing, so the default interval is kept.)
+    },
+    (req, res) => {
+      void answer(o, req, res);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // A connection silent for headersTimeout (before its request, or mid-request) is destroyed: with no 'timeout'
+  // listener on the server, Node destroys the socket.
+  server.setTimeout(limits.headersTimeoutMs);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port ?? 9464, host, () => {

@@ -330,6 +330,12 @@ export class HomeAgent {
         host: c.metrics.address.toString(),
         port: c.metrics.port,
         ...(c.metrics.status ? { status: () => this.status() } : {}),
+        limits: {
+          maxConnections: c.metrics.maxConnections,
+          headersTimeoutMs: c.metrics.headersTimeout.ms,
+          requestTimeoutMs: c.metrics.requestTimeout.ms,
+          keepAliveTimeoutMs: c.metrics.keepAliveTimeout.ms,
+        },
       });
     }
     this.log.info({ ike: this.ike.local, dsmipPort: this.dsmip?.localPort, metrics: this.metricsUrl }, 'home agent up');
