@@ -80,12 +80,13 @@ export function attributeInteger(packet: RadiusPacket, type: number): number | u
 
 /**
  * The EAP packet carried by the EAP-Message attributes, concatenated in order (RFC 3579 §3.1), or undefined when
- * there is none. The result must be exactly one EAP packet: its Length field must equal the total (BAD_LENGTH).
+ * there is none; empty for EAP-Start. Otherwise the result must be exactly one EAP packet: its Length field must equal the total (BAD_LENGTH).
  */
 export function reassembleEap(packet: RadiusPacket): Uint8Array | undefined {
   const parts = findAttributes(packet, RadiusAttributeType.EAP_MESSAGE);
   if (parts.length === 0) return undefined;
   const eap = concatBytes(parts);
+  if (eap.length === 0) return eap; // EAP-Start: one empty EAP-Message (RFC 3579 §2.1)
   const declared = eap.length >= 4 ? (eap[2]! << 8) | eap[3]! : -1;
   if (declared !== eap.length) {
     throw new WireError('BAD_LENGTH', 'radius', 0, `EAP-Message holds ${eap.length} octets, EAP Length ${declared}`);
