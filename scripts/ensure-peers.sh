@@ -21,6 +21,9 @@ need 'command -v nft' nftables 'nftables, the port-translating NAT of the end-to
 need 'command -v conntrack' conntrack "conntrack, which reads and flushes that NAT's mappings"
 need 'command -v ping' iputils-ping 'ping (iputils), user traffic to and from both home addresses in the lab'
 need 'command -v iperf3' iperf3 'iperf3, a TCP transfer through the tunnel in the lab'
+need 'command -v freeDiameterd' freediameterd 'freeDiameter, the Diameter relay between the HA and the AAA server (test/peers/freediameter)'
+need 'test -e /usr/lib/freeDiameter/dict_eap.fdx' freediameter-extensions 'freeDiameter dictionaries (dict_eap, dict_mip6i, dict_dcca_3gpp) and acl_wl'
+need 'command -v openssl' openssl 'openssl, the throwaway TLS certificate freeDiameter insists on'
 
 if [ ${#missing_pkgs[@]} -eq 0 ]; then exit 0; fi
 
