@@ -4,6 +4,7 @@ import { encodeWith } from '../../src/util/writer.ts';
 import { akaAttributesLength, emitAkaAttributes, parseAkaAttributes } from '../../src/wire/eap/aka-attributes.ts';
 import { decodeEap, encodeEap } from '../../src/wire/eap/eap.ts';
 import { akaMacOffset } from '../../src/wire/eap/eap-aka.ts';
+import { decodeMd5Challenge, encodeMd5Challenge } from '../../src/wire/eap/md5-challenge.ts';
 import type { FuzzTarget } from '../harness.ts';
 
 /** Built by scapy 2.5 in test/oracle/eap.oracle.test.ts (AKA Type-Data packed from RFC 4187 §10 layouts). */
@@ -83,5 +84,16 @@ export const targets: FuzzTarget[] = [
       return list;
     },
     seeds: () => ENCR_PLAINTEXT_HEX.map(fromHex),
+  },
+  {
+    name: 'eap-md5-challenge',
+    family: 'eap',
+    // RFC 3748 §5.4 Type-Data; whatever decodes must encode back to the same bytes.
+    decode: (b) => {
+      const v = decodeMd5Challenge(b);
+      if (!bytesEqual(encodeMd5Challenge(v), b)) throw new Error('EAP-MD5 re-encoding differs');
+      return v;
+    },
+    seeds: () => [fromHex(`10${'00'.repeat(16)}6861`), fromHex('04010203046e616d65'), fromHex('01ff')],
   },
 ];

@@ -8,4 +8,5 @@ export * from './aka-protect.ts';
 export * from './aka-rules.ts';
 export * from './aka-server.ts';
 export * from './identity.ts';
+export * from './password-methods.ts';
 export * from './subscriber.ts';

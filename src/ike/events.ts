@@ -95,7 +95,29 @@ export type IkeEvent =
   /** The IKE SA never came up (no answer, refused proposal, failed authentication...). */
   | { readonly kind: 'ike-sa-failed'; readonly ikeSaId: number; readonly reason: string; readonly notifyType?: number }
   | { readonly kind: 'eap-success'; readonly ikeSaId: number; readonly round: number; readonly identity: string }
-  | { readonly kind: 'auth-failed'; readonly ikeSaId: number; readonly reason: string }
+  | {
+      readonly kind: 'auth-failed';
+      readonly ikeSaId: number;
+      readonly reason: string;
+      /** Why the external AAA failed the round (`timeout`, `rejected`, ...), for logs and metrics. */
+      readonly aaaReason?: string;
+      readonly detail?: string;
+    }
+  /**
+   * The EAP Response `eap` of round `round` (0-based; 1 = RFC 4739 second round) waits for the external AAA: answer
+   * with `IkeResponder.completeEap(now, ikeSaId, token, answer)` before `deadline`, after which the round fails.
+   */
+  | {
+      readonly kind: 'eap-pending';
+      readonly ikeSaId: number;
+      readonly round: number;
+      readonly token: number;
+      /** IDi of the round (the NAI). */
+      readonly identity: string;
+      readonly eap: Uint8Array;
+      readonly deadline: number;
+      readonly path: IkePath;
+    }
   | {
       readonly kind: 'home-prefix-assigned';
       readonly ikeSaId: number;
@@ -154,6 +176,10 @@ export interface IkeCounters {
   droppedMessageId: number;
   droppedUnexpected: number;
   droppedRateLimited: number;
+  /** Retransmitted requests dropped because their response is still being worked out (an AAA round, §2.1). */
+  droppedInProgress: number;
+  /** AAA answers that came for an IKE SA or round that no longer waits for them (deleted, timed out). */
+  eapAnswersDiscarded: number;
   cookiesSent: number;
   invalidCookies: number;
 }
@@ -170,6 +196,8 @@ export function newCounters(): IkeCounters {
     droppedMessageId: 0,
     droppedUnexpected: 0,
     droppedRateLimited: 0,
+    droppedInProgress: 0,
+    eapAnswersDiscarded: 0,
     cookiesSent: 0,
     invalidCookies: 0,
   };

@@ -90,8 +90,8 @@ test('EAP failure (wrong subscriber secret): EAP-Failure ends the attach on both
   link.step(); // IKE_AUTH { IDi, ... } -->
   link.step(); // <-- IKE_AUTH { IDr, CERT, AUTH, EAP(Request) }
   link.step(); // IKE_AUTH { EAP(Response) } -->
-  const m = link.step(); // <-- IKE_AUTH { EAP(Failure) }
-  assert.deepEqual(m.names, ['EAP']);
+  const m = link.step(); // <-- IKE_AUTH { EAP(Failure), N(AUTHENTICATION_FAILED) }   (spec-choices AAA-1)
+  assert.deepEqual(m.names, ['EAP', N(NotifyType.AUTHENTICATION_FAILED)]);
   assert.equal(m.payloads[0]?.kind === 'eap' ? m.payloads[0].data[0] : 0, 4);
   assert.equal(link.next(), undefined);
   assert.deepEqual(reasons(link.eventsOf('ue', 'auth-failed')), ['eap-failure']);

@@ -24,7 +24,7 @@ import {
 import { checkEspProposals, checkIkeProposals } from './config-check.ts';
 import type { HomePrefix } from './config-payload.ts';
 import { type CookieSecret, computeCookie, verifyCookie } from './cookie.ts';
-import type { EapServerFactory } from './eap.ts';
+import type { EapAnswer, EapServerFactory, ExternalEapAuthenticator } from './eap.ts';
 import { IkeEndpoint } from './endpoint.ts';
 import type { IkeEvent, IkePath } from './events.ts';
 import { IkeSa } from './ike-sa.ts';
@@ -70,7 +70,10 @@ export interface ResponderConfig {
   readonly credentials: ResponderCredentials;
   /** IDr when the UE names none. */
   readonly identity: IdentityData;
-  readonly eapServer: EapServerFactory;
+  /** The embedded EAP server (synchronous), or an external AAA answered through `completeEap`. */
+  readonly eapServer: EapServerFactory | ExternalEapAuthenticator;
+  /** Authentication rounds a UE must complete; 2 requires an RFC 4739 second round. Default 1. */
+  readonly requiredAuthRounds?: number;
   readonly pool: HomePrefixPool;
   readonly prefixLifetimeSec: number;
   readonly dns?: { readonly ipv6: readonly Ipv6Address[]; readonly ipv4: readonly Ipv4Address[] };
@@ -191,6 +194,24 @@ export class IkeResponder extends IkeEndpoint {
     };
   }
 
+  /**
+   * The external AAA's answer to the `eap-pending` event (`ikeSaId`, `token`): the deferred IKE_AUTH response goes
+   * out. False, and counted in `eapAnswersDiscarded`, when nothing waits for it any more (the IKE SA was deleted,
+   * the round timed out, or the answer came twice).
+   */
+  completeEap(now: number, ikeSaId: number, token: number, answer: EapAnswer): boolean {
+    let taken = false;
+    this.withSa(now, ikeSaId, (sa) => {
+      const task = sa.tasks.deferredTask;
+      if (task instanceof IkeAuthResponder && task.accept(token, answer)) {
+        taken = true;
+        sa.tasks.resume();
+      }
+    });
+    if (!taken) this.counters.eapAnswersDiscarded++;
+    return taken;
+  }
+
   /** Replaces the cookie secret; cookies made with the previous one stay valid until the next change (§2.6). */
   rotateCookieSecret(secret: CookieSecret): void {
     this.cookieSecrets = [secret, this.cookieSecrets[0]!];
@@ -231,6 +252,7 @@ export class IkeResponder extends IkeEndpoint {
           eapServer: c.eapServer,
           ownIdentity: c.identity,
           maxMessages: c.maxAuthMessages ?? 32,
+          requiredRounds: c.requiredAuthRounds ?? 1,
         }),
         new ConfigResponder({
           pool: c.pool,

@@ -13,7 +13,7 @@ import type { IkePath } from './events.ts';
 import type { IkeSa } from './ike-sa.ts';
 import { notify } from './payloads.ts';
 import { retransmitDelay } from './retransmit.ts';
-import type { ActiveTask, InboundMessage, PassiveTask } from './task.ts';
+import type { ActiveTask, InboundMessage, PassiveTask, PendingWork } from './task.ts';
 
 interface ActiveExchange {
   readonly exchangeType: number;
@@ -29,7 +29,16 @@ interface ActiveExchange {
 /** Exchanges whose tasks share one message; a CREATE_CHILD_SA or INFORMATIONAL carries one task's work. */
 const MERGEABLE: ReadonlySet<number> = new Set([ExchangeType.IKE_SA_INIT, ExchangeType.IKE_AUTH]);
 
-export type RequestWindow = 'new' | 'retransmission' | 'outside';
+/** `in-progress`: a retransmission of the request whose response is deferred (dropped, RFC 7296 §2.1). */
+export type RequestWindow = 'new' | 'retransmission' | 'outside' | 'in-progress';
+
+/** A request whose response waits for `tasks[index]` (see `PendingWork`). */
+interface DeferredRequest {
+  readonly msg: InboundMessage;
+  readonly tasks: PassiveTask[];
+  readonly index: number;
+  readonly work: PendingWork;
+}
 
 export class TaskManager {
   private readonly pending: ActiveTask[] = [];
@@ -39,6 +48,7 @@ export class TaskManager {
   private passive: { exchangeType: number; tasks: PassiveTask[] } | undefined;
   private lastRequest: Uint8Array | undefined;
   private lastResponse: Uint8Array | undefined;
+  private deferred: DeferredRequest | undefined;
 
   constructor(private readonly sa: IkeSa) {}
 
@@ -62,7 +72,13 @@ export class TaskManager {
   }
 
   get deadline(): number {
-    return this.active ? this.active.deadline : Number.POSITIVE_INFINITY;
+    const d = this.deferred ? this.deferred.work.deadline : Number.POSITIVE_INFINITY;
+    return this.active ? Math.min(this.active.deadline, d) : d;
+  }
+
+  /** The passive task a deferred request waits for, if any. */
+  get deferredTask(): PassiveTask | undefined {
+    return this.deferred ? this.deferred.tasks[this.deferred.index] : undefined;
   }
 
   /** The Message ID our next request will carry (used by one-shot notifications). */
@@ -141,8 +157,14 @@ export class TaskManager {
     else this.initiate();
   }
 
-  /** Retransmits or gives up on the outstanding request. */
+  /** Retransmits or gives up on the outstanding request; settles a deferred response whose deadline passed. */
   handleTimeout(now: number): void {
+    const d = this.deferred;
+    if (d && now >= d.work.deadline) {
+      d.work.expire(this.sa);
+      this.resume();
+      if (this.sa.dead) return;
+    }
     const a = this.active;
     if (!a || now < a.deadline) return;
     const sa = this.sa;
@@ -170,6 +192,13 @@ export class TaskManager {
    * (answered from the cache when the bytes are identical, RFC 7296 §2.1), or outside the window (§2.3).
    */
   checkRequest(h: IkeHeader, raw: Uint8Array, path: IkePath): RequestWindow {
+    if (this.deferred) {
+      // Still working on it: the responder only retransmits responses it has sent (RFC 7296 §2.1); with a window
+      // of one (§2.3) nothing else is due either.
+      if (h.messageId !== this.deferred.msg.header.messageId) return 'outside';
+      this.sa.services.counters.droppedInProgress++;
+      return 'in-progress';
+    }
     if (h.messageId === this.expectedRequestId) return 'new';
     if (
       h.messageId === this.expectedRequestId - 1 &&
@@ -184,7 +213,10 @@ export class TaskManager {
     return 'outside';
   }
 
-  /** Answers a request: passive tasks process it, then build the response, which is cached. */
+  /**
+   * Answers a request: passive tasks process it, then build the response, which is cached. A task may defer the
+   * response (`PendingWork`); `resume` then carries on where it stopped.
+   */
   handleRequest(msg: InboundMessage): void {
     const sa = this.sa;
     const { exchangeType, messageId } = msg.header;
@@ -198,11 +230,33 @@ export class TaskManager {
     }
     this.expectedRequestId = messageId + 1;
     this.lastRequest = msg.raw;
+    this.run(msg, this.passive.tasks, 0, false);
+  }
+
+  /** Continues the deferred request, if any (its task has its answer, or its deadline passed). */
+  resume(): void {
+    const d = this.deferred;
+    if (!d || this.sa.dead) return;
+    this.deferred = undefined;
+    this.run(d.msg, d.tasks, d.index, true);
+  }
+
+  private run(msg: InboundMessage, tasks: PassiveTask[], start: number, resuming: boolean): void {
+    const sa = this.sa;
+    const { exchangeType, messageId } = msg.header;
     let out: IkePayload[] = [];
     let errorResponse = false;
     try {
-      const tasks = this.passive.tasks;
-      for (const t of tasks) t.process(sa, msg);
+      for (let i = start; i < tasks.length; i++) {
+        const t = tasks[i]!;
+        if (resuming && i === start) t.resume?.(sa);
+        else t.process(sa, msg);
+        const work = t.pendingWork?.();
+        if (work) {
+          this.deferred = { msg, tasks, index: i, work };
+          return;
+        }
+      }
       const keep: PassiveTask[] = [];
       for (const t of tasks) if (t.build(sa, out) === 'again') keep.push(t);
       this.passive = keep.length > 0 ? { exchangeType, tasks: keep } : undefined;
@@ -245,6 +299,7 @@ export class TaskManager {
     this.active = undefined;
     this.pending.length = 0;
     this.passive = undefined;
+    this.deferred = undefined;
     for (const t of tasks) t.abort?.(this.sa);
   }
 

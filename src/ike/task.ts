@@ -38,10 +38,25 @@ export interface ActiveTask {
   abort?(sa: IkeSa): void;
 }
 
+/**
+ * A passive task that cannot answer yet (an EAP Response forwarded to an external AAA server): the request stays
+ * open until the task is resumed or `deadline` passes. Meanwhile retransmissions of the request are dropped (RFC 7296
+ * §2.1: the responder only retransmits a response it has sent) and the SA's other timers keep running.
+ */
+export interface PendingWork {
+  readonly deadline: number;
+  /** The deadline passed: the task settles by itself (e.g. fails the round); the response is built next. */
+  expire(sa: IkeSa): void;
+}
+
 export interface PassiveTask {
   readonly name: string;
   /** Reads this task's part of a request. */
   process(sa: IkeSa, msg: InboundMessage): void;
+  /** Asked after `process` and `resume`: work that defers the response (see `TaskManager.resume`), if any. */
+  pendingWork?(): PendingWork | undefined;
+  /** Continues a deferred request once its answer is in (or after `expire`). */
+  resume?(sa: IkeSa): void;
   /** Adds this task's payloads to the response; `again` keeps the task for the next request of the exchange. */
   build(sa: IkeSa, out: IkePayload[]): 'done' | 'again';
 }

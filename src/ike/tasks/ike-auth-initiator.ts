@@ -7,6 +7,7 @@
  * and, after ANOTHER_AUTH_FOLLOWS, a new IDi without AUTH and another EAP conversation. The other IKE_AUTH
  * payloads (CP, SA, TSi, TSr) belong to the config and child tasks.
  */
+import { EapCode } from '../../wire/eap/constants.ts';
 import { AuthMethod, CertEncoding, ExchangeType, NotifyType } from '../../wire/ike/constants.ts';
 import type { IdentityData } from '../../wire/ike/identity.ts';
 import type { IdPayload, IkePayload } from '../../wire/ike/payload.ts';
@@ -80,8 +81,10 @@ export class IkeAuthInitiator implements ActiveTask {
     } else if (this.phase === 'send-eap' && this.eapResponse) {
       out.push({ kind: 'eap', data: this.eapResponse });
       this.phase = 'await-eap';
-    } else if (this.phase === 'send-auth' && this.msk) {
-      out.push(mskAuth(sa, this.msk, signedOctets(sa, 'initiator', idPayload('idi', this.current.identity))));
+    } else if (this.phase === 'send-auth' && sa.keys) {
+      // A method that derives no MSK (EAP-MD5/GTC) keys the AUTH with SK_pi (RFC 7296 §2.16).
+      const key = this.msk ?? sa.keys.skPi;
+      out.push(mskAuth(sa, key, signedOctets(sa, 'initiator', idPayload('idi', this.current.identity))));
       if (this.round + 1 < this.config.rounds.length) out.push(notify(NotifyType.ANOTHER_AUTH_FOLLOWS));
       this.phase = 'await-auth';
     }
@@ -99,6 +102,11 @@ export class IkeAuthInitiator implements ActiveTask {
         direction: 'received',
         unauthenticated: !this.responderAuthenticated,
       });
+      // The HA sends its EAP-Failure beside AUTHENTICATION_FAILED (RFC 7296 §2.16): the EAP conversation failed.
+      if (findPayload(p, 'eap')?.data[0] === EapCode.FAILURE) {
+        this.authFailed(sa, 'eap-failure');
+        throw new IkeLocalFailure('eap-failure', 'EAP conversation failed');
+      }
       if (error.notifyType === NotifyType.AUTHENTICATION_FAILED) this.authFailed(sa, 'rejected-by-peer');
       throw new IkeLocalFailure(`notify-${error.notifyType}`, 'IKE_AUTH refused', error.notifyType);
     }
@@ -108,7 +116,7 @@ export class IkeAuthInitiator implements ActiveTask {
     if (!eap || !this.eap) throw new IkeLocalFailure('unexpected-response', 'IKE_AUTH response without EAP');
     const step = this.eap.handle(eap.data);
     if (step.result?.ok) {
-      this.msk = step.result.msk;
+      this.msk = step.result.msk; // undefined for methods without one: SK_pi / SK_pr key the AUTHs
       this.phase = 'send-auth';
       const identity = identityText(this.current.identity);
       sa.services.emit({ kind: 'eap-success', ikeSaId: sa.id, round: this.round, identity });
@@ -148,12 +156,8 @@ export class IkeAuthInitiator implements ActiveTask {
   /** The second AUTH of the round, keyed with the MSK; then either the next round or the end of IKE_AUTH. */
   private processAuth(sa: IkeSa, p: readonly IkePayload[]): TaskStatus {
     const auth = findPayload(p, 'auth');
-    if (
-      !auth ||
-      !this.msk ||
-      !this.idr ||
-      !verifyMskAuth(sa, this.msk, signedOctets(sa, 'responder', this.idr), auth)
-    ) {
+    const key = this.msk ?? sa.keys?.skPr;
+    if (!auth || !key || !this.idr || !verifyMskAuth(sa, key, signedOctets(sa, 'responder', this.idr), auth)) {
       this.rejectResponder(sa, 'bad-responder-msk-auth');
     }
     if (findNotify(p, NotifyType.ANOTHER_AUTH_FOLLOWS)) {
