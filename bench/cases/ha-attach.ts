@@ -7,7 +7,8 @@
  *   on a SubscriberFileStore of N subscribers (src/node/aaa/subscriber-range.ts). Consecutive attaches use
  *   different IMSIs: up to 200 recorded ones spread evenly over the file, in turn (a UE's requests do not depend
  *   on the SQN of the challenge, so a replay stays valid while SQN_HE moves on). Figure: process CPU time
- *   (user + system) per attach, so other load on the machine does not inflate it.
+ *   (user + system) per attach, so other load on the machine does not inflate it; the three sizes are measured in
+ *   interleaved rounds and each figure is the median of its rounds.
  * - subscriber-load-1M: wall time of SubscriberFileStore.open on a file of 1,000,000 subscribers (keys, the SQN
  *   state file, and the start's reservation for every subscriber); -cpu: the process CPU time of the same load.
  */
@@ -99,18 +100,22 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** CPU µs per attach with `count` subscribers in the store. */
-function attachCpu(count: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'dsmip-bench-subs-'));
-  try {
-    const file = join(dir, 'subscribers.json');
-    writeSubscriberRange(file, { first: FIRST_IMSI, count });
-    const store = SubscriberFileStore.open(file);
-    const step = Math.max(1, Math.floor(count / RECORDED));
-    const imsis = [...imsisOf({ first: FIRST_IMSI, count })].filter((_, i) => i % step === 0).slice(0, RECORDED);
-    const recordings = imsis.map(record);
-    let next = 0;
-    const attach = () => {
+interface AttachRig {
+  readonly attach: () => void;
+  readonly close: () => void;
+}
+
+/** A store of `count` subscribers in `dir` and the recorded attaches of up to RECORDED of them. */
+function attachRig(dir: string, count: number): AttachRig {
+  const file = join(dir, `subscribers-${count}.json`);
+  writeSubscriberRange(file, { first: FIRST_IMSI, count });
+  const store = SubscriberFileStore.open(file);
+  const step = Math.max(1, Math.floor(count / RECORDED));
+  const imsis = [...imsisOf({ first: FIRST_IMSI, count })].filter((_, i) => i % step === 0).slice(0, RECORDED);
+  const recordings = imsis.map(record);
+  let next = 0;
+  return {
+    attach: () => {
       const ha = replayableHa(store);
       for (const bytes of recordings[next]!) {
         ha.handleDatagram(NOW, bytes, AT_HA);
@@ -118,18 +123,43 @@ function attachCpu(count: number): number {
       }
       if (childrenOf(ha) !== 2) throw new Error('ha-attach bench: replay did not complete');
       next = (next + 1) % recordings.length;
-    };
-    // Warm-up by CPU time too: on a busy machine a wall-clock warm-up may leave the JIT cold.
-    const warmEnd = cpuMs() + 1000;
-    while (cpuMs() < warmEnd) attach();
-    let attaches = 0;
-    const start = cpuMs();
-    while (cpuMs() - start < 2000) {
-      for (let i = 0; i < 50; i++) attach();
-      attaches += 50;
+    },
+    close: () => store.close(),
+  };
+}
+
+const SIZES = [1, 2000, 100_000];
+const ROUNDS = 5;
+let perAttach: Map<number, number> | undefined;
+
+/**
+ * CPU µs per attach for every size, measured in interleaved rounds (0.5 s of CPU each) and the median taken, so a
+ * change in the machine's load during the run affects every size alike.
+ */
+function attachCpuAll(): Map<number, number> {
+  if (perAttach) return perAttach;
+  const dir = mkdtempSync(join(tmpdir(), 'dsmip-bench-subs-'));
+  try {
+    const rigs = SIZES.map((n) => attachRig(dir, n));
+    for (const rig of rigs) {
+      // Warm-up by CPU time: on a busy machine a wall-clock warm-up may leave the JIT cold.
+      const warmEnd = cpuMs() + 700;
+      while (cpuMs() < warmEnd) rig.attach();
     }
-    const perAttach = ((cpuMs() - start) * 1000) / attaches;
-    store.close();
+    const samples = SIZES.map(() => [] as number[]);
+    for (let round = 0; round < ROUNDS; round++) {
+      rigs.forEach((rig, i) => {
+        let attaches = 0;
+        const start = cpuMs();
+        while (cpuMs() - start < 500) {
+          for (let j = 0; j < 20; j++) rig.attach();
+          attaches += 20;
+        }
+        samples[i]!.push(((cpuMs() - start) * 1000) / attaches);
+      });
+    }
+    for (const rig of rigs) rig.close();
+    perAttach = new Map(SIZES.map((n, i) => [n, samples[i]!.sort((a, b) => a - b)[ROUNDS >> 1]!]));
     return perAttach;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -158,7 +188,7 @@ function loadMillion(): { wallS: number; cpuS: number } {
 export const benches = [];
 
 export const figures: Figure[] = [
-  ...[1, 2000, 100_000].map((n) => ({ name: `ha-attach-cpu-${n}-subs`, unit: 'µs', measure: () => attachCpu(n) })),
+  ...SIZES.map((n) => ({ name: `ha-attach-cpu-${n}-subs`, unit: 'µs', measure: () => attachCpuAll().get(n)! })),
   { name: 'subscriber-load-1M', unit: 's', measure: () => loadMillion().wallS },
   { name: 'subscriber-load-1M-cpu', unit: 's', measure: () => loadMillion().cpuS },
 ];
