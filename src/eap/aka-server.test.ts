@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildAuts, Milenage, SEQ_MAX, sqnToBytes } from '../crypto/index.ts';
+import { buildAuts, initialHeSqnState, Milenage, SEQ_MAX, sqnToBytes } from '../crypto/index.ts';
 import { fromHex, toHex } from '../util/hex.ts';
 import { type AkaAttribute, AkaSubtype, decodeEap, encodeEap, encodeEapAka } from '../wire/eap/index.ts';
 import { deriveAkaSessionKeys, encodeAkaWithMac } from './aka-protect.ts';
@@ -174,6 +174,23 @@ test('Synchronization-Failure: a forged AUTS and a second resync end in failure'
 test('SEQ_HE at SEQmax: no vector can be made, General failure (TS 33.102 Annex C)', () => {
   const server = makeServer({ store: set1Store({ seqHe: SEQ_MAX, ind: 0 }), ikeIdentity: ROOT_NAI });
   assert.equal(failureAfterNotification(server, server.start()), 'SQN_EXHAUSTED');
+});
+
+test('a store that cannot record the next SQN durably: no vector leaves, General failure', () => {
+  const store = set1Store();
+  let asked = 0;
+  const refusing = {
+    get: (imsi: string) => store.get(imsi),
+    nextSqn: () => {
+      asked++;
+      return { ok: false, reason: 'SQN_UNAVAILABLE' } as const;
+    },
+    updateSqn: () => assert.fail('no resynchronisation here'),
+  };
+  const server = makeServer({ store: refusing, ikeIdentity: ROOT_NAI });
+  assert.equal(failureAfterNotification(server, server.start()), 'SQN_UNAVAILABLE');
+  assert.equal(asked, 1);
+  assert.deepEqual(store.get(IMSI)!.sqn, initialHeSqnState());
 });
 
 test('after a failure Notification any Response with the right Identifier brings EAP-Failure (RFC 3748 §4.2)', () => {

@@ -41,9 +41,18 @@ export class SubscriberTable {
     } catch (e) {
       throw new ConfigError('UNREADABLE', path, `cannot read the subscriber file: ${(e as Error).message}`);
     }
-    const fast = new SubscriberTable();
-    if (new FileScanner(bytes, fast).scan()) return fast;
-    return SubscriberTable.of(parseSubscriberFile(bytes.toString('utf8')));
+    return SubscriberTable.parse(bytes);
+  }
+
+  /** The file's bytes: the fast scanner, else the reference parser (whose ConfigError names the key). */
+  static parse(bytes: Buffer): SubscriberTable {
+    return SubscriberTable.scan(bytes) ?? SubscriberTable.of(parseSubscriberFile(bytes.toString('utf8')));
+  }
+
+  /** The fast scanner alone: undefined when it leaves the file to the reference parser. */
+  static scan(bytes: Buffer): SubscriberTable | undefined {
+    const table = new SubscriberTable();
+    return new FileScanner(bytes, table).scan() ? table : undefined;
   }
 
   static of(subscribers: readonly Subscriber[]): SubscriberTable {
