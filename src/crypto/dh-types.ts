@@ -6,6 +6,19 @@ import { CryptoError } from './errors.ts';
 /** Injected randomness: returns `n` uniformly random bytes (tests pass fixed bytes to reproduce vectors). */
 export type RandomSource = (n: number) => Uint8Array;
 
+/**
+ * Marks a RandomSource as the operating system's CSPRNG (the node shell's; never a seeded test source). A group may
+ * then let OpenSSL draw the private key itself: the same kind of randomness, without the key import that injected
+ * bytes need (for X25519 that import costs about as much as a scalar multiplication, Node having no raw import).
+ */
+export function systemRandom(source: RandomSource): RandomSource {
+  return Object.assign((n: number) => source(n), { systemCsprng: true as const });
+}
+
+export function isSystemRandom(source: RandomSource | undefined): boolean {
+  return (source as { systemCsprng?: boolean } | undefined)?.systemCsprng === true;
+}
+
 /** An opaque handle on a private key, usable only with the group that made it. */
 export interface DhPrivateKey {
   readonly groupId: number;
@@ -26,8 +39,8 @@ export interface DhGroup {
   /** Bytes of the shared secret g^ir as it enters SKEYSEED (RFC 7296 §2.14). */
   readonly sharedSecretLength: number;
   /**
-   * A new key pair. With `random` the private key is drawn from it (deterministic in tests); without, OpenSSL's
-   * generator is used.
+   * A new key pair. With `random` the private key is drawn from it (deterministic in tests); without, or with a
+   * `systemRandom` source where OpenSSL's own generation is cheaper, OpenSSL's generator is used.
    */
   generate(random?: RandomSource): DhKeyPair;
   /**

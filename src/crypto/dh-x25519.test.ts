@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fromHex, toHex } from '../util/hex.ts';
 import { DH_ID, dhGroup, type RandomSource } from './dh.ts';
+import { isSystemRandom, systemRandom } from './dh-types.ts';
 import { CryptoError } from './errors.ts';
 
 const isCode = (code: string) => (e: unknown) => e instanceof CryptoError && e.code === code;
@@ -44,4 +45,23 @@ test('Curve25519: MSB of the peer value is masked; non-canonical u is reduced; s
     assert.throws(() => g.computeShared(ini.privateKey, fromHex(u)), isCode('ZERO_SHARED_SECRET'), u);
   }
   assert.throws(() => g.computeShared(ini.privateKey, new Uint8Array(31)), isCode('INVALID_PUBLIC_VALUE'));
+});
+
+test('a systemRandom source: OpenSSL draws the key itself (the source is not asked), and both sides agree', () => {
+  const g = dhGroup(DH_ID.CURVE25519);
+  let asked = 0;
+  const system = systemRandom((n) => {
+    asked++;
+    return new Uint8Array(n).fill(7);
+  });
+  assert.ok(isSystemRandom(system));
+  assert.ok(!isSystemRandom(fixed(RANDOM_I)));
+  const a = g.generate(system);
+  const b = g.generate(system);
+  assert.equal(asked, 0);
+  assert.equal(a.publicKey.length, 32);
+  assert.notEqual(toHex(a.publicKey), toHex(b.publicKey));
+  assert.equal(toHex(g.computeShared(a.privateKey, b.publicKey)), toHex(g.computeShared(b.privateKey, a.publicKey)));
+  // A seeded source still decides the key (RFC 8031 App. A vectors above).
+  assert.equal(toHex(g.generate(fixed(RANDOM_I)).publicKey), PUB_I);
 });

@@ -55,7 +55,8 @@ function keyLine(k: KeyLogEvent): string {
   );
 }
 
-function capture(ikeProposals?: IkeProposalConfig[]) {
+/** Our UE attaching to our HA, every datagram as an IPv4/UDP packet, with the payload types inside each. */
+export function capture(ikeProposals?: IkeProposalConfig[]) {
   const link = new FakeLink(
     new IkeInitiator(ueConfig({ ikeProposals })),
     new IkeResponder(haConfig({ ikeProposals })),

@@ -75,7 +75,18 @@ export class HaIkeEvents {
         log.info({ ikeSaId: e.ikeSaId, reason: e.reason }, 'IKE SA deleted');
         break;
       case 'ike-sa-established':
-        log.info({ ikeSaId: e.ikeSaId, peer: e.peerId, eap: e.eapIdentities, path: e.path }, 'IKE SA established');
+        // One line per attach: flat text fields, which pino serializes without walking address objects.
+        log.info(
+          {
+            ikeSaId: e.ikeSaId,
+            peer: e.peerId,
+            eap: e.eapIdentities.join(' '),
+            remote: e.path.remoteAddr.toString(),
+            remotePort: e.path.remotePort,
+            localPort: e.path.localPort,
+          },
+          'IKE SA established',
+        );
         break;
       case 'auth-failed':
         metrics.countAttach('auth-failed');

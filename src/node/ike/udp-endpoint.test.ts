@@ -15,7 +15,7 @@ import { pem, testPool } from '../../ike/test-support.ts';
 import { ESP_SA_FILE, IKEV2_DECRYPTION_TABLE_FILE, KeyLogWriter } from '../../obs/keylog.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { akaHaConfig, akaUeConfig, EventLog, set1Store } from './test-support.ts';
-import { UdpIkeEndpoint as Udp, type UdpIkeEndpoint, type UdpPeer } from './udp-endpoint.ts';
+import { osRandom, UdpIkeEndpoint as Udp, type UdpIkeEndpoint, type UdpPeer } from './udp-endpoint.ts';
 
 const IMSI = '001010000000001';
 const HA_NAME = 'ha.dsmip.test'; // the fixture certificate's dNSName
@@ -162,4 +162,26 @@ test('NAT-T port: IKE after the non-ESP marker, ESP to the callback, keepalives 
     await p.ue.close();
     await p.ha.close();
   }
+});
+
+test('osRandom: the pooled CSPRNG hands out copies of the asked length, never the same bytes twice', () => {
+  const seen = new Set<string>();
+  // More than one 4 KiB pool's worth, in the sizes an attach asks for (jitter 2, SPI 4 and 8, nonce 32).
+  for (let i = 0; i < 600; i++) {
+    for (const n of [2, 4, 8, 32]) {
+      const a = osRandom(n);
+      assert.equal(a.length, n);
+      assert.equal(a.byteOffset, 0);
+      assert.equal(a.buffer.byteLength, n); // its own copy, not a view of the pool
+      if (n === 32) {
+        const hex = Buffer.from(a).toString('hex');
+        assert.ok(!seen.has(hex));
+        seen.add(hex);
+      }
+    }
+  }
+  const big = osRandom(5000);
+  assert.equal(big.length, 5000);
+  assert.ok(big.some((b) => b !== 0));
+  assert.equal(osRandom(0).length, 0);
 });

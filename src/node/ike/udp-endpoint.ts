@@ -5,9 +5,10 @@
  * else with a non-zero SPI is ESP, handed to the ESP callback (RFC 3948 §2.2); the 1-byte 0xFF is a NAT
  * keepalive (RFC 3948 §2.3).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
+import { type RandomSource, systemRandom } from '../../crypto/dh-types.ts';
 import type { IkeEndpoint } from '../../ike/endpoint.ts';
 import type { IkeEvent, IkeTransmit } from '../../ike/events.ts';
 import type { KeyLogWriter } from '../../obs/keylog.ts';
@@ -22,11 +23,27 @@ export function monotonicNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The engine's randomness (SPIs, nonces, DH keys, IVs): the operating system's CSPRNG. */
-export function osRandom(n: number): Uint8Array {
-  const b = randomBytes(n);
-  return new Uint8Array(b.buffer, b.byteOffset, b.length);
-}
+const POOL_BYTES = 4096;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
+/**
+ * The engine's randomness (SPIs, nonces, DH keys, IVs, RANDs, rekey jitter): the operating system's CSPRNG, drawn
+ * 4 KiB at a time. An attach asks for about 20 small values, and each call into OpenSSL costs ≈ 5 µs on a busy
+ * machine, more than the bytes themselves; every byte of the pool is handed out once, in a copy of its own.
+ * Marked as the system CSPRNG, so Diffie-Hellman groups may let OpenSSL draw their private keys (dh-types.ts).
+ */
+export const osRandom: RandomSource = systemRandom(function pooledRandom(n: number): Uint8Array {
+  if (n > POOL_BYTES / 4) return randomFillSync(new Uint8Array(n));
+  if (poolAt + n > POOL_BYTES) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = pool.slice(poolAt, poolAt + n); // Uint8Array.prototype.slice: a copy
+  pool.fill(0, poolAt, poolAt + n); // what was handed out does not stay behind in the pool
+  poolAt += n;
+  return out;
+});
 
 export interface UdpIkeAddress {
   readonly address: IpAddress;
