@@ -33,17 +33,23 @@ export interface UeTimers {
 export interface HaOptions {
   /** `ha.tun.linkMtu`: the path MTU the HA assumes towards care-of addresses (its default is 1500). */
   readonly tunLinkMtu?: number;
+  /** `ha.ike.cookieThreshold` (default 100). */
+  readonly cookieThreshold?: number;
+  /** `ha.limits` as a YAML flow mapping, e.g. `{ halfOpenPerSource: 10 }` (src/config/ha-limits-schema.ts). */
+  readonly limits?: string;
 }
 
 export function writeHaConfig(lab: Lab, dir: string, options: HaOptions = {}): string {
   const linkMtu = options.tunLinkMtu === undefined ? '' : `, linkMtu: ${options.tunLinkMtu}`;
+  const cookies = options.cookieThreshold === undefined ? '' : `, cookieThreshold: ${options.cookieThreshold}`;
+  const limits = options.limits === undefined ? '' : `\n  limits: ${options.limits}`;
   copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
   const file = join(dir, 'ha.yaml');
   writeFileSync(
     file,
     `ha:
   addresses: { ipv6: "${lab.haIpv6}", ipv4: "${lab.haIpv4}" }
-  ike: { identity: ${HA_IDENTITY}, certificate: "${PKI}ha-ecdsa.pem", privateKey: "${PKI}ha-ecdsa.key" }
+  ike: { identity: ${HA_IDENTITY}, certificate: "${PKI}ha-ecdsa.pem", privateKey: "${PKI}ha-ecdsa.key"${cookies} }${limits}
   aaa: { subscriberFile: "${join(dir, 'subscribers.json')}" }
   homePrefixPool: { base: "2001:db8:100::/40", prefixLength: 64 }
   ipv4HomeAddressPool: ["10.10.0.0/24"]
