@@ -121,6 +121,18 @@ export class HomeAgentCore {
     }
   }
 
+  /**
+   * Ends a live binding at the HA's own initiative (the session it was registered through was replaced, issue 16):
+   * as a de-registration (RFC 6275 §10.3.2: the entry stays for MAX_DELETE_BCE_TIMEOUT so a delayed BU gets 135),
+   * the IPv4 binding with it (RFC 5555 §4.4.2.1), so the IPv4 HoA goes back to the pool. False when none was live.
+   */
+  revokeBinding(now: number, homeAddress: Ipv6Address): boolean {
+    const e = this.cache.get(ipv6Key(homeAddress));
+    if (e === undefined || e.has(BindingFlag.DEREGISTERED)) return false;
+    this.deregister(now, e, e.sequence);
+    return true;
+  }
+
   handleTimeout(now: number): void {
     for (let e = this.cache.popDue(now); e !== undefined; e = this.cache.popDue(now)) {
       const deregistered = e.has(BindingFlag.DEREGISTERED);

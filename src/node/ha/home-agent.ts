@@ -46,6 +46,7 @@ import type { HomeAgentDeps, HomeAgentNodeEvent } from './ha-events.ts';
 import { HaIkeEvents } from './ha-ike-events.ts';
 import { HaRawTunnels } from './ha-raw-tunnels.ts';
 import { SubscriberPrefixPool } from './home-prefix-pool.ts';
+import { IdentitySessions } from './identity-sessions.ts';
 import { ObservedHomeAgentCore } from './observed-core.ts';
 
 export class HomeAgent {
@@ -78,6 +79,8 @@ export class HomeAgent {
   readonly ikeMetrics: IkeMetrics;
   private readonly limitedLog: LogRateLimiter;
   private readonly limitedLogFlush: NodeJS.Timeout;
+  /** Sessions per authenticated identity: `ha.limits.sessionsPerIdentity` (issue 16). */
+  private readonly identitySessions: IdentitySessions;
   private stopped = false;
 
   private constructor(
@@ -130,6 +133,24 @@ export class HomeAgent {
     this.limitedLog = new LogRateLimiter(componentLogger(root, 'ike'), { now: monotonicNowMs });
     this.limitedLogFlush = setInterval(() => this.limitedLog.flush(), 1000);
     this.limitedLogFlush.unref();
+    this.identitySessions = new IdentitySessions(
+      { mode: config.limits.sessionsPerIdentity, maxSessions: config.limits.maxSessionsPerIdentity },
+      {
+        identityOf: (id) => {
+          const s = this.ike?.engine.session(id);
+          return s && (s.subscriber ?? s.peerId);
+        },
+        revokeBinding: (homeAddress) => {
+          if (this.core.revokeBinding(monotonicNowMs(), homeAddress)) this.serviceSignalling();
+        },
+        endIkeSa: (id) => {
+          this.pipeline.registry.removeIkeSa(id);
+          this.ike?.run((engine, now) => engine.deleteIkeSa(now, id));
+        },
+        onReplaced: (old, by, identity, revoked) =>
+          this.log.info({ ikeSaId: old, by, identity, revokedBindings: revoked }, 'session replaced'),
+      },
+    );
     this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
       onBindingUpdate: (message, context, dropped) => {
         if (dropped) this.metrics.countBindingUpdate('dropped');
@@ -230,6 +251,7 @@ export class HomeAgent {
       ikeSas: this.ike?.engine.establishedSaCount ?? 0,
       halfOpenIkeSas: this.ike?.engine.halfOpenCount ?? 0,
       ikeLimits: this.ike?.engine.limitCounters,
+      sessionsReplaced: this.identitySessions.replaced,
       bindings: this.bindingList(),
       signalling: this.pipeline.counters,
       core: this.core.counters,
@@ -271,7 +293,12 @@ export class HomeAgent {
       registry: this.pipeline.registry,
       metrics: this.metrics,
       log: componentLogger(this.rootLog, 'ike'),
-      emit: (e) => this.emit(e),
+      emit: (e) => {
+        // Deferred: the replacement sends an IKE Delete, which must not run inside the engine's event delivery.
+        if (e.kind === 'mobility-sa-installed')
+          queueMicrotask(() => this.identitySessions.mobilitySaInstalled(e.ikeSaId, e.homeAddress));
+        this.emit(e);
+      },
       ikeMetrics: this.ikeMetrics,
       limitedLog: this.limitedLog,
     });
@@ -290,6 +317,8 @@ export class HomeAgent {
         ikePort: this.deps.ikePorts?.ike ?? c.ports.ike,
         natTPort: this.deps.ikePorts?.natT ?? c.ports.natT,
         onEvent: (e) => {
+          if (e.kind === 'ike-sa-established') queueMicrotask(() => this.identitySessions.established(e.ikeSaId));
+          else if (e.kind === 'ike-sa-deleted' || e.kind === 'ike-sa-failed') this.identitySessions.ended(e.ikeSaId);
           ikeEvents.handle(e);
           this.dataSas.handleIkeEvent(e);
         },

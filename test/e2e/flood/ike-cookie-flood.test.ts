@@ -27,7 +27,7 @@ test('cookie-echo flood from one address: half-open SAs capped, RSS bounded, a U
         `attach ${f.attachMs} ms (${f.spawnToAttachedMs} ms from spawn); peak half-open ${f.peaks.dsmip_ike_half_open_sas}, per source ` +
         `${f.peaks.dsmip_ike_half_open_max_per_source}`,
     );
-    assert.ok(f.flooder.sent === 20_000 && f.flooder.cookieEchoes > 0, 'the flood ran and echoed cookies');
+    assert.ok(f.flooder.sent === 20_000 && (f.flooder.cookieEchoes ?? 0) > 0, 'the flood ran and echoed cookies');
     assert.ok(f.attachMs !== undefined, 'the legitimate UE attached during the flood');
     assert.ok((f.peaks.dsmip_ike_half_open_max_per_source ?? Number.POSITIVE_INFINITY) <= PER_SOURCE);
     assert.ok(f.flooder.accepted !== undefined && f.flooder.accepted < 20_000);
