@@ -15,6 +15,7 @@ import { encapsulate } from '../../mip/tunnel.ts';
 import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
+import { registerDropMetrics } from '../../obs/drop-metrics.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
 import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
@@ -31,7 +32,7 @@ import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
 import { outputGuardLogging } from '../net/output-logging.ts';
-import { NodeTransportProvider } from '../net/transport-provider.ts';
+import { ipv6ReaderCountsOf, NodeTransportProvider } from '../net/transport-provider.ts';
 import { HaDataSas } from '../tun/ha-data-sas.ts';
 import { HaTun } from '../tun/ha-tun.ts';
 import { BaSender } from './ba-sender.ts';
@@ -111,6 +112,10 @@ export class HomeAgent {
       capture: this.ownedCapture?.health,
       keylog: this.keyLog?.health,
     }));
+    registerDropMetrics(this.metrics.registry, {
+      ipv6Reader: () => ipv6ReaderCountsOf(this.provider.rawStatus()),
+      dataSas: () => this.dataSas.counters,
+    });
     this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
       onBindingUpdate: (message, context, dropped) => {
         if (dropped) this.metrics.countBindingUpdate('dropped');
