@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_TIMING } from '../ike/config.ts';
 import { durationOfMs, formatDuration } from './duration.ts';
 import { espProposal, ikeProposal } from './proposals.ts';
-import { bool, duration, int, ipPrefix, nonEmptyText, oneOf } from './scalars.ts';
+import { bool, duration, int, interfaceName, ipPrefix, nonEmptyText, oneOf } from './scalars.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -77,7 +77,7 @@ export const tunMtu = int(1280, 65535, 'an MTU');
 
 export const tunSchema = z.strictObject({
   enabled: bool.prefault('false'),
-  name: nonEmptyText.prefault('dsmip0'),
+  name: interfaceName.prefault('dsmip0'),
   mtu: tunMtu.prefault('1400'),
   /** Prefixes routed into the tunnel (UE); e.g. ::/0 and 0.0.0.0/0 for everything. */
   routes: z.array(ipPrefix).prefault([]),

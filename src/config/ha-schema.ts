@@ -4,7 +4,9 @@
  * policy (§5.1.3.2, RFC 5555 §4.5), DHCP for UEs (§5.1.1), metrics and status, the TUN device, logging, capture.
  */
 import { z } from 'zod';
+import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { NATKATIMEOUT_SEC } from '../wire/mh/constants.ts';
+import { ipv4RangeIndexOf, ipv6InPrefix, notUnicast } from './address-checks.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunMtu } from './common-schema.ts';
 import { durationOfMs, durationOfSec } from './duration.ts';
 import { haDhcpSchema } from './ha-dhcp-schema.ts';
@@ -13,7 +15,10 @@ import {
   bindingLifetime,
   bool,
   duration,
+  type Ipv4RangeValue,
+  type Ipv6PrefixValue,
   int,
+  interfaceName,
   ipAddress,
   ipPrefix,
   ipv4,
@@ -136,7 +141,7 @@ export const haSchema = z
     tun: z
       .strictObject({
         enabled: bool.prefault('false'),
-        name: nonEmptyText.prefault('dsmip-ha0'),
+        name: interfaceName.prefault('dsmip-ha0'),
         mtu: tunMtu.prefault('1400'),
         /** Prefixes routed into the device; by default the home prefix pool's block and the IPv4 home address pool. */
         routes: z.array(ipPrefix).optional(),
@@ -165,6 +170,7 @@ export const haSchema = z
         }
       }
     });
+    checkHaAddresses(ha, ctx);
     if (ha.binding.refreshAdvice && ha.binding.refreshAdvice.ms > ha.binding.maxLifetime.ms) {
       ctx.addIssue({
         code: 'custom',
@@ -173,3 +179,68 @@ export const haSchema = z
       });
     }
   });
+
+/** Only what `checkHaAddresses` reads (the whole schema's output type would refer to itself). */
+interface HaInput {
+  readonly addresses: { readonly ipv6: Ipv6Address; readonly ipv4?: Ipv4Address | undefined };
+  readonly ports: { readonly ike: number; readonly natT: number; readonly dsmip: number };
+  readonly homePrefixPool: { readonly base: Ipv6PrefixValue };
+  readonly ipv4HomeAddressPool: readonly Ipv4RangeValue[];
+  readonly dns: { readonly ipv6: readonly Ipv6Address[]; readonly ipv4: readonly Ipv4Address[] };
+  readonly dhcp: { readonly v6: object; readonly v4: object };
+}
+
+/** A DHCP section's own DNS servers and server identifier, when its mode has them. */
+function dhcpField<T>(section: object, key: string): T | undefined {
+  return key in section ? ((section as Record<string, unknown>)[key] as T | undefined) : undefined;
+}
+
+/** Addresses that parse but cannot work together; each issue names the key to change. */
+function checkHaAddresses(ha: HaInput, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  for (const key of ['ipv6', 'ipv4'] as const) {
+    const a = ha.addresses[key];
+    const why = a && notUnicast(a);
+    if (why) issue(['addresses', key], why);
+  }
+  // One UDP socket per port on the HA's address (RFC 3948 §2.2: the NAT-T port tells IKE from ESP by a marker).
+  if (ha.ports.ike === ha.ports.natT) issue(['ports', 'natT'], `must differ from ports.ike (${ha.ports.ike})`);
+  if (ha.ports.dsmip === ha.ports.ike || ha.ports.dsmip === ha.ports.natT) {
+    issue(['ports', 'dsmip'], 'must differ from ports.ike and ports.natT (RFC 5555 §4.1 has a port of its own)');
+  }
+  const base = ha.homePrefixPool.base;
+  const baseText = `${base.prefix}/${base.prefixLength}`;
+  if (ipv6InPrefix(ha.addresses.ipv6, base)) {
+    issue(
+      ['homePrefixPool', 'base'],
+      `holds the HA's own address ${ha.addresses.ipv6}: a UE could be given the HA's /64 (RFC 5026 §8.2 prefixes are the UEs')`,
+    );
+  }
+  const pool = ha.ipv4HomeAddressPool;
+  const ownV4: [string, Ipv4Address | undefined][] = [
+    ['addresses.ipv4', ha.addresses.ipv4],
+    ['dhcp.v4.serverIdentifier', dhcpField<Ipv4Address>(ha.dhcp.v4, 'serverIdentifier')],
+  ];
+  for (const [what, a] of ownV4) {
+    const i = a ? ipv4RangeIndexOf(a, pool) : -1;
+    if (a && i >= 0) issue(['ipv4HomeAddressPool', i], `holds ${what} ${a}: that address would be handed to a UE`);
+  }
+  const dns6: [(string | number)[], readonly Ipv6Address[]][] = [
+    [['dns', 'ipv6'], ha.dns.ipv6],
+    [['dhcp', 'v6', 'dnsServers'], dhcpField<Ipv6Address[]>(ha.dhcp.v6, 'dnsServers') ?? []],
+  ];
+  for (const [path, list] of dns6) {
+    list.forEach((a, i) => {
+      if (ipv6InPrefix(a, base)) issue([...path, i], `${a} is inside homePrefixPool.base ${baseText}: UEs' addresses`);
+    });
+  }
+  const dns4: [(string | number)[], readonly Ipv4Address[]][] = [
+    [['dns', 'ipv4'], ha.dns.ipv4],
+    [['dhcp', 'v4', 'dnsServers'], dhcpField<Ipv4Address[]>(ha.dhcp.v4, 'dnsServers') ?? []],
+  ];
+  for (const [path, list] of dns4) {
+    list.forEach((a, i) => {
+      if (ipv4RangeIndexOf(a, pool) >= 0) issue([...path, i], `${a} is inside ipv4HomeAddressPool: UEs' addresses`);
+    });
+  }
+}

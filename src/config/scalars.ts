@@ -316,3 +316,20 @@ export const refreshMargin = leaf<RefreshMargin>(
     return { kind: 'duration', duration: d };
   },
 );
+
+/** Linux IFNAMSIZ is 16 bytes with the terminating NUL (linux/if.h): a name has at most 15. */
+export const IFNAME_MAX_BYTES = 15;
+
+/** A network interface name as Linux accepts it (dev_valid_name in net/core/dev.c). */
+export const interfaceName = leaf('an interface name (e.g. dsmip0)', (v) => {
+  const s = text(v);
+  if (!s) return undefined;
+  const bytes = new TextEncoder().encode(s).length;
+  if (bytes > IFNAME_MAX_BYTES) {
+    throw new LeafError(
+      `"${s}" is ${bytes} bytes; Linux interface names have at most ${IFNAME_MAX_BYTES} (IFNAMSIZ 16)`,
+    );
+  }
+  if (s === '.' || s === '..' || /[/:\s]/.test(s)) throw new LeafError(`"${s}" is not a valid interface name`);
+  return s;
+});

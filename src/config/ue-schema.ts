@@ -8,6 +8,7 @@ import { parseHaApn, tryBuildHaApn } from '../discovery/ha-apn.ts';
 import { imsiMatchesPlmn } from '../eap/identity.ts';
 import { isWireError } from '../util/errors.ts';
 import { decodePco } from '../wire/pco/pco.ts';
+import { notUnicast } from './address-checks.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunSchema } from './common-schema.ts';
 import {
   bindingLifetime,
@@ -83,7 +84,13 @@ const identitySchema = z
     }
   });
 
-const staticHomeAgentSchema = z.strictObject({ ipv6, ipv4: ipv4.optional() });
+const staticHomeAgentSchema = z.strictObject({ ipv6, ipv4: ipv4.optional() }).superRefine((h, ctx) => {
+  for (const key of ['ipv6', 'ipv4'] as const) {
+    const a = h[key];
+    const why = a && notUnicast(a);
+    if (why) ctx.addIssue({ code: 'custom', path: [key], message: why });
+  }
+});
 
 export const DISCOVERY_METHODS = ['dns', 'dhcpv6'] as const;
 
@@ -140,6 +147,15 @@ const ikeSchema = z.strictObject({
       localNatT: localPort.prefault('0'),
       remote: port.prefault('500'),
       remoteNatT: port.prefault('4500'),
+    })
+    .superRefine((p, ctx) => {
+      // RFC 3948 §2.2 / RFC 7296 §2.23: the NAT-T port tells IKE with a non-ESP marker from ESP; one port cannot be both.
+      if (p.remote === p.remoteNatT) {
+        ctx.addIssue({ code: 'custom', path: ['remoteNatT'], message: 'must differ from remote (the IKE port)' });
+      }
+      if (p.local !== 0 && p.local === p.localNatT) {
+        ctx.addIssue({ code: 'custom', path: ['localNatT'], message: 'must differ from local (the IKE port)' });
+      }
     })
     .prefault({}),
   proposals: proposalsSchema.prefault({}),

@@ -16,6 +16,7 @@ import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
 import { IkeMetrics } from '../../obs/ike-metrics.ts';
+import { registerDropMetrics } from '../../obs/drop-metrics.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
 import { LogRateLimiter } from '../../obs/log-rate-limit.ts';
@@ -34,7 +35,7 @@ import { datagramRecordOf } from '../net/datagram-trace.ts';
 import { IkeDatagramEndpoint } from '../net/ike-datagram-endpoint.ts';
 import { Listeners } from '../net/listeners.ts';
 import { outputGuardLogging } from '../net/output-logging.ts';
-import { NodeTransportProvider } from '../net/transport-provider.ts';
+import { ipv6ReaderCountsOf, NodeTransportProvider } from '../net/transport-provider.ts';
 import { HaDataSas } from '../tun/ha-data-sas.ts';
 import { HaTun } from '../tun/ha-tun.ts';
 import { BaSender } from './ba-sender.ts';
@@ -151,6 +152,10 @@ export class HomeAgent {
           this.log.info({ ikeSaId: old, by, identity, revokedBindings: revoked }, 'session replaced'),
       },
     );
+    registerDropMetrics(this.metrics.registry, {
+      ipv6Reader: () => ipv6ReaderCountsOf(this.provider.rawStatus()),
+      dataSas: () => this.dataSas.counters,
+    });
     this.core = new ObservedHomeAgentCore(haPolicyOf(config), ranges, {
       onBindingUpdate: (message, context, dropped) => {
         if (dropped) this.metrics.countBindingUpdate('dropped');

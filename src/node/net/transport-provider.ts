@@ -15,6 +15,7 @@ import {
   type TransportProvider,
 } from '../../net/transport.ts';
 import { copyBytes } from '../../util/bytes.ts';
+import type { Ipv6ReaderCounts } from '../../obs/drop-metrics.ts';
 import { type IpAddress, Ipv6Address } from '../../util/ip-address.ts';
 import { Ipv6PacketReader, type Ipv6ReaderCounters } from './ipv6-packet-reader.ts';
 import { KernelGuard } from './kernel-guard.ts';
@@ -42,6 +43,16 @@ export interface RawTransportStatus {
   readonly sockets: readonly ({ readonly label: string } & NodeRawCounters)[];
   readonly ipv6Reader?: Ipv6ReaderCounters & { readonly readErrors: number };
   readonly kernelGuard: string;
+}
+
+/** The reader's counters as `dsmip_ipv6_reader_*` metrics read them (src/obs/drop-metrics.ts). */
+export function ipv6ReaderCountsOf(s: RawTransportStatus): Ipv6ReaderCounts | undefined {
+  const r = s.ipv6Reader;
+  if (!r) return undefined;
+  return {
+    packets: r.packets,
+    drops: { fragment: r.fragments, truncated: r.truncated, unclaimed: r.unclaimed, 'read-error': r.readErrors },
+  };
 }
 
 export class NodeTransportProvider implements TransportProvider {
