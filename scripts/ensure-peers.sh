@@ -22,6 +22,9 @@ need 'command -v conntrack' conntrack "conntrack, which reads and flushes that N
 need 'command -v ping' iputils-ping 'ping (iputils), user traffic to and from both home addresses in the lab'
 need 'command -v iperf3' iperf3 'iperf3, a TCP transfer through the tunnel in the lab'
 
+# hostapd as a RADIUS EAP-AKA server and its hlr_auc_gw, built from Debian's wpa source (test/peers/hostapd).
+bash "$(dirname "$0")/peers/install-hostapd.sh" >/dev/null
+
 if [ ${#missing_pkgs[@]} -eq 0 ]; then exit 0; fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
