@@ -34,6 +34,8 @@ export interface StrongswanConfOptions {
   readonly retransmitTimeoutSec?: number;
   /** Plugins loaded in addition to the fixed list. */
   readonly extraPlugins?: readonly string[];
+  /** Lines added inside `charon.plugins { }`, e.g. an `eap-radius { servers { ... } }` section. */
+  readonly pluginSections?: readonly string[];
 }
 
 /** Loaded in this order (load_modular = no); eap-aka-3gpp comes from the LD_PRELOADed build. */
@@ -123,6 +125,7 @@ export function renderStrongswanConf(o: StrongswanConfOptions): string {
     `      seq_check = ${yesNo(o.akaSeqCheck ?? false)}`,
     '    }',
     ...libipsec,
+    ...(o.pluginSections ?? []).map((l) => `    ${l}`),
     '  }',
     '  filelog {',
     '    test {',
