@@ -68,6 +68,8 @@ peer() { # peer <script>
 }
 peer install-strongswan.sh
 peer install-dhcp-dns.sh
+# hostapd as a RADIUS EAP-AKA server and its hlr_auc_gw, built from Debian's wpa source (test/peers/hostapd).
+peer install-hostapd.sh
 
 if [ ${#missing_pkgs[@]} -eq 0 ] && [ ${#failed[@]} -eq 0 ]; then exit 0; fi
 

@@ -44,6 +44,8 @@ export interface StrongswanConfOptions {
   readonly loadTester?: Readonly<Record<string, SettingValue>>;
   /** Further `charon.*` settings, e.g. `ikesa_table_size`, `block_threshold`, `cookie_threshold`. */
   readonly charonSettings?: Readonly<Record<string, SettingValue>>;
+  /** Lines added inside `charon.plugins { }`, e.g. an `eap-radius { servers { ... } }` section. */
+  readonly pluginSections?: readonly string[];
 }
 
 export type SettingValue = string | number | boolean;
@@ -151,6 +153,7 @@ export function renderStrongswanConf(o: StrongswanConfOptions): string {
     '    }',
     ...libipsec,
     ...loadTester,
+    ...(o.pluginSections ?? []).map((l) => `    ${l}`),
     '  }',
     '  filelog {',
     '    test {',

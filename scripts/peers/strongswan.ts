@@ -86,6 +86,9 @@ export interface CharonOptions {
   readonly akaRequestIdentity?: boolean;
   readonly akaSeqCheck?: boolean;
   readonly logLevels?: Partial<Record<CharonLogGroup, number>>;
+  /** Plugins loaded in addition to the fixed list, and lines for their `plugins { }` sections. */
+  readonly extraPlugins?: readonly string[];
+  readonly pluginSections?: readonly string[];
   /** Run inside this network namespace (`ip netns exec`); the VICI socket is a file, reachable from anywhere. */
   readonly netns?: string;
   /** Parent of the private directory (default: the OS temp dir). */
@@ -224,6 +227,8 @@ function writeFiles(dir: string, o: CharonOptions): void {
     logLevels: o.logLevels,
     loadTester: o.loadTester,
     charonSettings: o.charonSettings,
+    extraPlugins: o.extraPlugins,
+    pluginSections: o.pluginSections,
   });
   writeFileSync(join(dir, 'strongswan.conf'), conf);
 }

@@ -19,6 +19,13 @@ export interface RadiusServerNodeOptions extends Omit<RadiusServerOptions, 'rand
   readonly port?: number;
   readonly clients: readonly { readonly address: string; readonly secret: string | Uint8Array }[];
   readonly onEvent?: (e: RadiusServerEvent) => void;
+  /** Every datagram received and sent, for packet traces and tests. */
+  readonly onDatagram?: (d: {
+    readonly direction: 'in' | 'out';
+    readonly address: string;
+    readonly port: number;
+    readonly bytes: Uint8Array;
+  }) => void;
   readonly random?: (n: number) => Uint8Array;
 }
 
@@ -31,7 +38,7 @@ export interface RunningRadiusServer {
 
 export async function startRadiusServer(options: RadiusServerNodeOptions): Promise<RunningRadiusServer> {
   const address = options.address ?? '127.0.0.1';
-  const { onEvent, ...rest } = options;
+  const { onEvent, onDatagram, ...rest } = options;
   const core = new RadiusServer({
     ...rest,
     random: options.random ?? ((n) => new Uint8Array(randomBytes(n))),
@@ -42,7 +49,10 @@ export async function startRadiusServer(options: RadiusServerNodeOptions): Promi
   });
   const socket = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
   const flush = (): void => {
-    for (let t = core.pollTransmit(); t; t = core.pollTransmit()) socket.send(t.bytes, t.port, t.address);
+    for (let t = core.pollTransmit(); t; t = core.pollTransmit()) {
+      onDatagram?.({ direction: 'out', ...t });
+      socket.send(t.bytes, t.port, t.address);
+    }
     for (let e = core.pollEvent(); e; e = core.pollEvent()) onEvent?.(e);
     timer.arm(core.pollTimeout());
   };
@@ -52,7 +62,9 @@ export async function startRadiusServer(options: RadiusServerNodeOptions): Promi
   });
   socket.on('message', (msg, rinfo) => {
     const from = { address: rinfo.address.replace(/^::ffff:/, ''), port: rinfo.port };
-    core.handleDatagram(monotonicNowMs(), from, new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+    const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+    onDatagram?.({ direction: 'in', ...from, bytes: new Uint8Array(bytes) });
+    core.handleDatagram(monotonicNowMs(), from, bytes);
     flush();
   });
   socket.on('error', () => {});

@@ -74,6 +74,8 @@ export interface HaResponderOptions {
   readonly kernel?: CharonOptions['kernel'];
   readonly akaRequestIdentity?: boolean;
   readonly netns?: string;
+  /** EAP pass-through to a RADIUS server (strongSwan's eap-radius plugin, RFC 3579) instead of local EAP-AKA. */
+  readonly radius?: { readonly address: string; readonly port: number; readonly secret: string };
 }
 
 export interface HaResponder {
@@ -115,7 +117,7 @@ export function haSwanctlConf(o: HaResponderOptions & { identity: string }): str
       id = ${confValue('identity', o.identity)}
     }
     remote {
-      auth = eap-aka
+      auth = ${o.radius ? 'eap-radius' : 'eap-aka'}
 ${o.eapIdentityRound === true ? '      eap_id = %any\n' : ''}    }
     children {
       ${HA_CHILD} {
@@ -149,6 +151,24 @@ function testCredentials(identity: string): HaCredentials {
   }
 }
 
+/** The eap-radius plugin pointed at one RADIUS server (strongswan.conf(5), "eap-radius"). */
+function eapRadiusPlugin(r: NonNullable<HaResponderOptions['radius']>): Partial<CharonOptions> {
+  return {
+    extraPlugins: ['eap-radius'],
+    pluginSections: [
+      'eap-radius {',
+      '  servers {',
+      '    aaa {',
+      `      address = ${confValue('radius address', r.address)}`,
+      `      auth_port = ${r.port}`,
+      `      secret = ${confValue('radius secret', r.secret)}`,
+      '    }',
+      '  }',
+      '}',
+    ],
+  };
+}
+
 /** Starts the HA, loads its connection, secrets and credentials, then the pool with attribute 16. */
 export async function startHaResponder(o: HaResponderOptions = {}): Promise<HaResponder> {
   const identity = o.identity ?? TEST_HA_APN;
@@ -168,6 +188,7 @@ export async function startHaResponder(o: HaResponderOptions = {}): Promise<HaRe
     kernel: o.kernel,
     akaRequestIdentity: o.akaRequestIdentity,
     netns: o.netns,
+    ...(o.radius ? eapRadiusPlugin(o.radius) : {}),
   });
   const home = o.homePrefix ?? TEST_HOME_PREFIX;
   const homePrefixValue = mip6HomePrefixValue(home.prefix, home.length, home.lifetimeSec);
