@@ -10,6 +10,7 @@ import {
   AvpDefs,
   CommandCode,
   CommandFlag,
+  decodeDiameter,
   encodeDiameter,
   findAvp,
   readGrouped,
@@ -246,4 +247,34 @@ test('capabilities: a server without S6b is refused (DIAMETER_NO_COMMON_APPLICAT
   assert.ok(ok.sent.some((s) => s.dir === 'down' && s.message.commandCode === CommandCode.DISCONNECT_PEER));
   assert.ok(ok.clientEvents.some((e) => e.kind === 'peer-down' && e.reason === 'local-disconnect'));
   assert.ok(ok.serverEvents[0]!.some((e) => e.kind === 'peer-closed' && e.reason.startsWith('peer-disconnect')));
+});
+
+test('a DER with an unknown AVP that has M set → DIAMETER_AVP_UNSUPPORTED with the AVP in Failed-AVP (RFC 6733 §4.1)', () => {
+  const l = opened();
+  const avps = [
+    utf8Avp(AvpDefs['Session-Id'], 'pgw.epc.example;9;9'),
+    utf8Avp(AvpDefs['Origin-Host'], 'pgw.epc.example'),
+    utf8Avp(AvpDefs['Origin-Realm'], 'epc.example'),
+    { code: 4242, flags: 0x40, data: Uint8Array.of(1) },
+    { code: 4343, flags: 0x00, data: Uint8Array.of(2) }, // M clear: ignored
+  ];
+  const msg = { flags: 0xc0, commandCode: 268, applicationId: ApplicationId.S6B, hopByHop: 5, endToEnd: 5, avps };
+  const conn = l.servers[0]!.accept(l.now);
+  l.servers[0]!.bytes(
+    l.now,
+    conn,
+    encodeDiameter({
+      ...msg,
+      commandCode: 257,
+      applicationId: 0,
+      avps: [...avps.slice(1, 3), u32Avp(AvpDefs['Auth-Application-Id'], ApplicationId.S6B)],
+    }),
+  );
+  l.servers[0]!.bytes(l.now, conn, encodeDiameter(msg));
+  const out: Uint8Array[] = [];
+  for (let t = l.servers[0]!.pollTransmit(); t; t = l.servers[0]!.pollTransmit())
+    if (t.conn === conn) out.push(t.bytes);
+  const answer = decodeDiameter(out.at(-1)!);
+  assert.equal(readUnsigned32(findAvp(answer.avps, 268)!), 5001);
+  assert.deepEqual(readGrouped(findAvp(answer.avps, 279)!), [{ code: 4242, flags: 0x40, data: Uint8Array.of(1) }]);
 });

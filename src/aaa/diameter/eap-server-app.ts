@@ -8,10 +8,13 @@ import { isWireError } from '../../util/errors.ts';
 import {
   ApplicationId,
   AvpDefs,
+  avpDefinition,
   CommandCode,
   type DiameterMessage,
   ExperimentalResultCode3gpp,
   findAvp,
+  groupedAvp,
+  isMandatory,
   isRequest,
   ResultCode,
   VENDOR_3GPP,
@@ -208,6 +211,13 @@ export class EapServerApp {
   }
 
   private onRequest(now: number, conn: number, m: DiameterMessage): DiameterMessage {
+    // RFC 6733 §4.1: an AVP with M set that we do not know → DIAMETER_AVP_UNSUPPORTED with the AVP in Failed-AVP.
+    const unsupported = m.avps.find((a) => isMandatory(a) && !avpDefinition(a.code, a.vendorId ?? 0));
+    if (unsupported) {
+      return answer(m, this.o.local, ResultCode.DIAMETER_AVP_UNSUPPORTED, [
+        groupedAvp(AvpDefs['Failed-AVP'], [unsupported]),
+      ]);
+    }
     const served = (SERVED_APPLICATIONS as readonly number[]).includes(m.applicationId);
     if (m.commandCode === CommandCode.SESSION_TERMINATION) {
       this.counters.str++;
