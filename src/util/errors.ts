@@ -34,6 +34,7 @@ export type WireLayer =
   | 'pcap'
   | 'hex';
 
+/** Malformed bytes: a stable `code`, the protocol `layer` and the byte `offset` where decoding stopped. */
 export class WireError extends Error {
   override readonly name = 'WireError';
   constructor(

@@ -43,6 +43,28 @@ import { HaRawTunnels } from './ha-raw-tunnels.ts';
 import { SubscriberPrefixPool } from './home-prefix-pool.ts';
 import { ObservedHomeAgentCore } from './observed-core.ts';
 
+/** `HomeAgent.status()`, also served as `/status` next to `/metrics`: counts, live bindings and each part's counters. */
+export interface HomeAgentStatus {
+  /** IKE SAs established with UEs. */
+  readonly ikeSas: number;
+  readonly bindings: readonly LiveBinding[];
+  /** The BU/BA pipeline (ESP, framing, drops). */
+  readonly signalling: HaSignalling['counters'];
+  /** The binding decisions (RFC 6275 §10.3.1, RFC 5555 §4.3). */
+  readonly core: ObservedHomeAgentCore['counters'];
+  /** Tunnelled user packets in and out. */
+  readonly dataPlane: HaDataPlane['counters'];
+  /** The core-side TUN device, when `tun.enabled`. */
+  readonly tun?: ReturnType<HaTun['status']>;
+  readonly dataSas: ReturnType<HaDataSas['status']>;
+  /** Which raw IP sockets are open (protocol 41/4/50), and why not. */
+  readonly raw: ReturnType<NodeTransportProvider['rawStatus']>;
+}
+
+/**
+ * The Home Agent: `HomeAgent.start(loadHaConfig({ file }))` opens its sockets; `on()` delivers its events,
+ * `status()` its state, `stop()` closes everything.
+ */
 export class HomeAgent {
   readonly metrics: HaMetrics;
   private readonly bindings = new BindingTable();
@@ -173,6 +195,7 @@ export class HomeAgent {
     return ha;
   }
 
+  /** Calls `listener` with every event from now on (datagrams, IKE, bindings, DHCP, drops); returns the unsubscribe. */
   on(listener: (e: HomeAgentNodeEvent) => void): () => void {
     return this.events.on(listener);
   }
@@ -199,7 +222,7 @@ export class HomeAgent {
   }
 
   /** The `/status` document. */
-  status(): unknown {
+  status(): HomeAgentStatus {
     return {
       ikeSas: this.ike?.engine.ikeSaCount ?? 0,
       bindings: this.bindingList(),
