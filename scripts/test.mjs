@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: installs or names missing test peers, then runs every *.test.ts under src/ and test/
+// `npm test`: installs or names missing test peers, builds what is missing or stale, then runs every *.test.ts under src/ and test/
 // with Node's own test runner (Node 20's --test does not expand globs or find .ts files itself).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -12,6 +12,9 @@ if (peers.status !== 0) process.exit(peers.status ?? 1);
 // The native addon (raw IP sockets, TUN) is built at `npm ci`; build it here if that could not happen then.
 const native = spawnSync(process.execPath, [join(root, 'scripts/build-native.mjs'), '--strict'], { stdio: 'inherit' });
 if (native.status !== 0) process.exit(native.status ?? 1);
+// Tests spawn bin/dsmip, which runs the compiled dist/: compile it again when a source is newer.
+const dist = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' });
+if (dist.status !== 0) process.exit(dist.status ?? 1);
 
 function findTests(dir) {
   const out = [];

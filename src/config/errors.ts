@@ -10,6 +10,7 @@ import { LEAF_ISSUE } from './scalars.ts';
 import { knownKeysAt } from './schema-walk.ts';
 import { type ConfigPath, valueAt, type YamlSource } from './yaml-source.ts';
 
+/** One problem of a config: code, key path, message, and its line and column when known. */
 export interface ConfigIssue {
   readonly code: 'INVALID' | 'MISSING';
   readonly path: string;
@@ -24,6 +25,7 @@ export interface ConfigIssue {
 /** At most this many issues are listed; one is usually enough to fix before trying again. */
 const MAX_LISTED = 20;
 
+/** A config that failed to load or validate; `issues` lists each problem with its line and key path. */
 export class ConfigFileError extends ConfigError {
   readonly line: number | undefined;
   readonly column: number | undefined;

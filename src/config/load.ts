@@ -12,9 +12,12 @@ import { applyOverrides, type Override, overridesFromEnv, parseSetFlag } from '.
 import { ueSchema } from './ue-schema.ts';
 import { parseYamlSource, type YamlSource, YamlSyntaxError } from './yaml-source.ts';
 
+/** A validated, deeply frozen UE config (`ue:` of a config file). */
 export type UeConfig = DeepReadonly<z.output<typeof ueSchema>>;
+/** A validated, deeply frozen Home Agent config (`ha:` of a config file). */
 export type HaConfig = DeepReadonly<z.output<typeof haSchema>>;
 
+/** Where a config comes from: a file or a text, plus environment and `--set` overrides. */
 export interface ConfigInput {
   /** The YAML file to read. */
   readonly file?: string;
@@ -78,10 +81,12 @@ export function loadConfig<S extends z.ZodType>(
   return deepFreeze((result.data as Record<string, z.output<S>>)[root]!);
 }
 
+/** Loads and validates a UE config (`ue:`); throws ConfigFileError naming file, line, key path and reason. */
 export function loadUeConfig(input: ConfigInput): UeConfig {
   return loadConfig(ueSchema, 'ue', input);
 }
 
+/** Loads and validates a Home Agent config (`ha:`); throws ConfigFileError naming file, line, key path and reason. */
 export function loadHaConfig(input: ConfigInput): HaConfig {
   return loadConfig(haSchema, 'ha', input);
 }

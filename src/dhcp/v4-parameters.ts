@@ -13,6 +13,7 @@ import {
   type ViVendorSpecificEntry,
 } from '../wire/dhcpv4/options.ts';
 
+/** The configuration a DHCPINFORM through the tunnel returned (RFC 2131 §3.4, TS 24.303 §5.1.1). */
 export interface Dhcpv4Parameters {
   readonly serverIdentifier: Ipv4Address | undefined;
   readonly dnsServers: readonly Ipv4Address[];

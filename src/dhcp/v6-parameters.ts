@@ -20,6 +20,7 @@ export interface Dhcpv6VendorOptions {
   readonly subOptions: readonly VendorSubOption[];
 }
 
+/** The configuration a DHCPv6 Information-request through the tunnel returned (RFC 3736, RFC 8415 §18.2.6). */
 export interface Dhcpv6Parameters {
   readonly serverId: Duid;
   /** RFC 3646 §3, in the server's order (the order of preference). */

@@ -23,6 +23,7 @@ import { ConfigError } from '../util/errors.ts';
 import { fromHex, toHex } from '../util/hex.ts';
 import { isImsi } from './identity.ts';
 
+/** A subscriber of the embedded AAA: IMSI, Milenage K and OPc, AMF and the HE SQN state (TS 33.102). */
 export interface Subscriber {
   readonly imsi: string;
   /** Subscriber key K, 16 bytes (TS 35.206). */
@@ -74,6 +75,7 @@ export function grantNextSqn(state: HeSqnState): SqnGrant {
   }
 }
 
+/** Subscribers held in memory (from a subscriber file or built in code), with their SQN state. */
 export class InMemorySubscriberStore implements SubscriberStore {
   private readonly byImsi = new Map<string, Subscriber>();
 

@@ -6,6 +6,7 @@ import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import type { CareOfAddress } from './binding-update-list.ts';
 import type { TunnelRoute } from './types.ts';
 
+/** A binding cache entry as the HA reports it (RFC 6275 §9.1): home address, care-of address, lifetime, NAT. */
 export interface HaBindingInfo {
   readonly homeAddress: Ipv6Address;
   readonly careOf: CareOfAddress;
@@ -18,6 +19,7 @@ export interface HaBindingInfo {
   readonly natDetected: boolean;
 }
 
+/** A binding created, refreshed, moved or removed at the HA (its binding cache, RFC 6275 §10.3). */
 export type HomeAgentEvent =
   | ({ readonly kind: 'binding-created' } & HaBindingInfo)
   /** The CoA or the tunnel of an existing binding changed (plain refreshes raise no event). */

@@ -53,6 +53,7 @@ export function syntheticUdpPacket(d: UdpDatagramRecord, identification = 0): Ui
   throw new RangeError(`UDP datagram from ${d.source} to ${d.destination}: address families differ`);
 }
 
+/** Format and flushing of a CaptureWriter. */
 export interface CaptureWriterOptions {
   /** Microseconds since the Unix epoch; default the wall clock. */
   readonly nowUs?: () => number;
@@ -70,6 +71,7 @@ function wallClockUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
+/** Writes the packets a node sends and receives to a pcap or pcapng file. */
 export class CaptureWriter implements PacketCapture {
   private buffered: Uint8Array[] = [];
   private bufferedBytes = 0;

@@ -9,6 +9,7 @@ import pinoPretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/common-schema.ts';
 import { toHex } from '../util/hex.ts';
 
+/** A pino logger. */
 export type { Logger };
 
 /** The parts of the system that log; each gets its own child logger with `component` set. */
@@ -29,6 +30,7 @@ export type LogComponent =
   | 'cli'
   | 'demo';
 
+/** Level, format, destination and name of a logger made by createLogger. */
 export interface LogOptions {
   readonly level?: LogLevel;
   readonly format?: LogFormat;

@@ -36,6 +36,7 @@ export type WireLayer =
   | 'radius'
   | 'hex';
 
+/** Malformed bytes: a stable `code`, the protocol `layer` and the byte `offset` where decoding stopped. */
 export class WireError extends Error {
   override readonly name = 'WireError';
   constructor(

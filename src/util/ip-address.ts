@@ -1,11 +1,12 @@
-import { copyBytes } from './bytes.ts';
 /**
  * IPv4 and IPv6 addresses as small immutable value objects.
  *
  * Wire types carry addresses as these objects (not strings) so decoding stays cheap; `toString()`
  * and `toJSON()` give RFC 5952 canonical text, so decoded messages print and serialise readably.
  */
+import { copyBytes } from './bytes.ts';
 
+/** An IPv4 address (4 bytes), immutable. */
 export class Ipv4Address {
   static readonly ANY = new Ipv4Address(new Uint8Array(4));
 
@@ -59,6 +60,7 @@ export class Ipv4Address {
   }
 }
 
+/** An IPv6 address (16 bytes), immutable; `toString()` is RFC 5952 text. */
 export class Ipv6Address {
   static readonly ANY = new Ipv6Address(new Uint8Array(16));
 
@@ -139,6 +141,7 @@ export class Ipv6Address {
   }
 }
 
+/** An IPv4 or IPv6 address. */
 export type IpAddress = Ipv4Address | Ipv6Address;
 
 export function prefixMatches(a: Uint8Array, b: Uint8Array, prefixLength: number): boolean {

@@ -8,7 +8,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fromHex, toHex } from '../../util/hex.ts';
 
-const ENDPOINT = new URL('./udp-endpoint.ts', import.meta.url).pathname;
+// From the sources the endpoint runs through tsx; from the compiled package (dist/) it is plain JavaScript.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const ENDPOINT = new URL(FROM_SOURCE ? './udp-endpoint.ts' : './udp-endpoint.js', import.meta.url).pathname;
+const LOADER = FROM_SOURCE ? ['--import', 'tsx'] : [];
 const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 
 export interface NetnsUdpOptions {
@@ -63,8 +66,7 @@ export class NetnsUdpSocket {
   static async open(o: NetnsUdpOptions): Promise<NetnsUdpSocket> {
     const program = [
       process.execPath,
-      '--import',
-      'tsx',
+      ...LOADER,
       ENDPOINT,
       JSON.stringify({ type: o.type, address: o.address, port: o.port }),
     ];

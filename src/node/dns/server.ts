@@ -17,6 +17,7 @@ import type { DatagramTraceHook } from '../net/datagram-trace.ts';
 import { rawSocketsNotUsed } from '../net/raw-sockets.ts';
 import { NodeTransportProvider } from '../net/transport-provider.ts';
 
+/** One A or AAAA record the DNS server answers. */
 export interface DnsAddressRecord {
   /** Owner name; compared without case (RFC 4343) and without a trailing dot. */
   readonly name: string;
@@ -121,6 +122,7 @@ export function answerDnsQuery(
   return { response, outcome: { name: question.name, type: question.type, rcode, answers: answers.length } };
 }
 
+/** Address, port and records of a DnsServer. */
 export interface DnsServerOptions {
   /** A specific address (answers leave from the address queries reached). */
   readonly address: IpAddress;
@@ -132,6 +134,7 @@ export interface DnsServerOptions {
   readonly aliases?: AddressAliases;
 }
 
+/** A small authoritative DNS server over UDP answering A/AAAA queries from fixed records (HA discovery in a lab). */
 export class DnsServer {
   readonly counters = { queries: 0, answered: 0, ignored: 0 };
 

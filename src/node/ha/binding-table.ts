@@ -7,6 +7,7 @@
 import type { HaBindingInfo, HomeAgentEvent } from '../../mip/events.ts';
 import type { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 
+/** A binding the HA holds, with the IPv4 home address it assigned (RFC 5555 §3.1), if any. */
 export type LiveBinding = HaBindingInfo & { readonly ipv4HomeAddress: Ipv4Address | undefined };
 
 export class BindingTable {

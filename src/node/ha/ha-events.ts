@@ -20,6 +20,7 @@ import type { RawSocketSupport } from '../net/raw-sockets.ts';
 import type { RawPacketTrace } from '../net/raw-transport.ts';
 import type { TunOpener } from '../tun/tun-open.ts';
 
+/** Everything a running HomeAgent reports to `on()` listeners, told apart by `kind`. */
 export type HomeAgentNodeEvent =
   | { readonly kind: 'datagram'; readonly trace: DatagramTraceEvent }
   /** A whole IP packet through a raw socket (protocol 41/4/50 with its IP header). */
@@ -53,6 +54,7 @@ export type HomeAgentNodeEvent =
   | { readonly kind: 'dhcp'; readonly event: HaDhcpEvent }
   | { readonly kind: 'drop'; readonly layer: string; readonly reason: string };
 
+/** Inputs of `HomeAgent.start` besides the config: logger, AAA store, key log, capture, ports, first listener. */
 export interface HomeAgentDeps {
   /** Root logger; default one from `config.logging` on standard output. */
   readonly logger?: Logger;

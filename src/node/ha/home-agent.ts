@@ -50,6 +50,28 @@ import { SubscriberPrefixPool } from './home-prefix-pool.ts';
 import { IdentitySessions } from './identity-sessions.ts';
 import { ObservedHomeAgentCore } from './observed-core.ts';
 
+/** `HomeAgent.status()`, also served as `/status` next to `/metrics`: counts, live bindings and each part's counters. */
+export interface HomeAgentStatus {
+  /** IKE SAs established with UEs. */
+  readonly ikeSas: number;
+  readonly bindings: readonly LiveBinding[];
+  /** The BU/BA pipeline (ESP, framing, drops). */
+  readonly signalling: HaSignalling['counters'];
+  /** The binding decisions (RFC 6275 §10.3.1, RFC 5555 §4.3). */
+  readonly core: ObservedHomeAgentCore['counters'];
+  /** Tunnelled user packets in and out. */
+  readonly dataPlane: HaDataPlane['counters'];
+  /** The core-side TUN device, when `tun.enabled`. */
+  readonly tun?: ReturnType<HaTun['status']>;
+  readonly dataSas: ReturnType<HaDataSas['status']>;
+  /** Which raw IP sockets are open (protocol 41/4/50), and why not. */
+  readonly raw: ReturnType<NodeTransportProvider['rawStatus']>;
+}
+
+/**
+ * The Home Agent: `HomeAgent.start(loadHaConfig({ file }))` opens its sockets; `on()` delivers its events,
+ * `status()` its state, `stop()` closes everything.
+ */
 export class HomeAgent {
   readonly metrics: HaMetrics;
   private readonly bindings = new BindingTable();
@@ -225,6 +247,7 @@ export class HomeAgent {
     return ha;
   }
 
+  /** Calls `listener` with every event from now on (datagrams, IKE, bindings, DHCP, drops); returns the unsubscribe. */
   on(listener: (e: HomeAgentNodeEvent) => void): () => void {
     return this.events.on(listener);
   }
@@ -251,7 +274,7 @@ export class HomeAgent {
   }
 
   /** The `/status` document. */
-  status(): unknown {
+  status(): HomeAgentStatus {
     return {
       ikeSas: this.ike?.engine.establishedSaCount ?? 0,
       halfOpenIkeSas: this.ike?.engine.halfOpenCount ?? 0,

@@ -10,6 +10,7 @@
  */
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 
+/** A lab address and the loopback address that carries it. */
 export interface AddressAlias {
   /** The address the nodes use (bound, sent from, sent to). */
   readonly address: IpAddress;
@@ -33,6 +34,7 @@ function isLoopback(a: IpAddress): boolean {
   return a.equals(Ipv6Address.parse('::1'));
 }
 
+/** Lab addresses carried by loopback addresses: sockets bind the loopback one, traces and messages show the lab one. */
 export class AddressAliases {
   static readonly NONE = new AddressAliases([]);
   private readonly toHost = new Map<string, IpAddress>();

@@ -14,6 +14,7 @@ export type RawSocketUnavailableReason =
   /** Privileged, but the native addon is not built or cannot load (or raw IP is not wanted for this socket set). */
   | 'not-implemented';
 
+/** Raw IP sockets available, or the reason they are not. */
 export type RawSocketSupport =
   | { readonly available: true }
   | {
@@ -46,6 +47,7 @@ export function hasRawSocketPrivilege(statusText?: string): boolean {
   return hasCapability(Capability.NET_RAW, statusText);
 }
 
+/** Whether this process can open raw IP sockets (privilege and the native addon), and why not. */
 export function probeRawSockets(
   privileged: boolean = hasRawSocketPrivilege(),
   native: ReturnType<typeof nativeAvailability> = nativeAvailability(),

@@ -196,7 +196,7 @@ async function homeAgentNode(): Promise<unknown> {
     detail: 'raw sockets left out of this test',
   } as const;
   const ha = await HomeAgent.start(config, { processMetrics: false, rawSupport });
-  const status = ha.status() as { tun?: { device: string; routes: string[]; linkMtu: number } };
+  const status = ha.status();
   const up = ip('-j', 'link', 'show', 'dev', 'dsmtun-node');
   await ha.stop();
   const left = ip('-j', 'link', 'show');

@@ -22,6 +22,7 @@ export interface OpenedTun extends PacketDevice {
 
 export type TunOpener = (request: TunRequest) => OpenedTun;
 
+/** A TUN device was asked for (`tun.enabled`) but cannot be opened here; the message says why. */
 export class TunUnavailableError extends Error {
   override readonly name = 'TunUnavailableError';
   readonly code = 'TUN_UNAVAILABLE';

@@ -18,8 +18,10 @@ import type { RawPacketTrace } from '../net/raw-transport.ts';
 
 /** The attach phases timed in the result (in this order). */
 export const ATTACH_PHASES = ['discovery', 'ike-sa-init', 'eap-aka', 'child-sa', 'binding', 'dhcp'] as const;
+/** A timed phase of the UE: the attach phases, a care-of address change, or the detach. */
 export type AttachPhase = (typeof ATTACH_PHASES)[number] | 'care-of-change' | 'detach';
 
+/** Everything a running UserEquipment reports to `on()` listeners, told apart by `kind`. */
 export type UeNodeEvent =
   | { readonly kind: 'datagram'; readonly trace: DatagramTraceEvent }
   /** A whole IP packet through a raw socket (protocol 41/4/50 with its IP header). */

@@ -63,6 +63,7 @@ export interface CareOfMoveDeps<S extends CareOfSocket> {
   readonly signal: AbortSignal;
 }
 
+/** The outcome of `UserEquipment.changeCareOfAddress()` (RFC 5555 §5.1). */
 export interface CareOfChange {
   readonly from: IpAddress;
   readonly to: IpAddress;

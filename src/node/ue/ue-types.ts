@@ -14,6 +14,7 @@ import type { AccessLink } from './access-link.ts';
 import type { PhaseTime } from './phase-clock.ts';
 import type { UeNodeEvent } from './ue-events.ts';
 
+/** Inputs of `UserEquipment.start` besides the config: logger, aliases, key log, capture, timeouts, first listener. */
 export interface UserEquipmentDeps {
   readonly logger?: Logger;
   readonly aliases?: AddressAliases;
@@ -46,6 +47,7 @@ export class UeStoppedError extends Error {
   }
 }
 
+/** How long each step of the UE may take before it fails, in milliseconds. */
 export interface UeTimeouts {
   readonly discoveryMs: number;
   readonly ikeMs: number;
@@ -54,6 +56,7 @@ export interface UeTimeouts {
   readonly detachMs: number;
 }
 
+/** The UE's default step limits (`UserEquipmentDeps.timeouts` overrides any of them). */
 export const DEFAULT_UE_TIMEOUTS: UeTimeouts = {
   discoveryMs: 15_000,
   ikeMs: 30_000,
@@ -62,6 +65,7 @@ export const DEFAULT_UE_TIMEOUTS: UeTimeouts = {
   detachMs: 10_000,
 };
 
+/** What `UserEquipment.attach()` got: the home agent, addresses, DNS servers, NAT findings, DHCP parameters, times. */
 export interface AttachResult {
   readonly homeAgent: HomeAgentCandidate;
   /** An IPv4 or IPv6 care-of address, as the access is (TS 24.303 §5.1.2). */

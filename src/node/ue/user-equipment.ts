@@ -58,6 +58,20 @@ import { UsimSqnStore } from './usim-sqn-file.ts';
 const isDeregistered = (e: UeNodeEvent): boolean =>
   e.kind === 'mobility' && (e.event.kind === 'deregistered' || e.event.kind === 'at-home');
 
+/** `UserEquipment.status()`: where the UE is in its life, and the attach it holds. */
+export interface UserEquipmentStatus {
+  /** `stopped` after `stop()`; `attached` from a successful `attach()` until `detach()`. */
+  readonly state: 'detached' | 'attached' | 'stopped';
+  /** The current attach (home agent, addresses, DHCP parameters, phase times), when attached. */
+  readonly attach: AttachResult | undefined;
+  /** The raw-socket probe the UE adapts to (F = 1 without protocol 41). */
+  readonly rawSupport: RawSocketSupport;
+}
+
+/**
+ * The UE: `UserEquipment.start(loadUeConfig({ file }))` opens its care-of sockets, `attach()` runs the whole
+ * initial attach, `detach()` deregisters, `stop()` closes everything at once; `on()` delivers its events.
+ */
 export class UserEquipment {
   private readonly events = new Listeners<UeNodeEvent>();
   private readonly logs: UeLog;
@@ -162,8 +176,16 @@ export class UserEquipment {
     return ue;
   }
 
+  /** Calls `listener` with every event from now on (datagrams, phases, IKE, mobility, DHCP); returns the unsubscribe. */
   on(listener: (e: UeNodeEvent) => void): () => void {
     return this.events.on(listener);
+  }
+
+  /** The UE's state and current attach. */
+  status(): UserEquipmentStatus {
+    const attach = this.session?.result;
+    const state = this.stopping.signal.aborted ? 'stopped' : attach ? 'attached' : 'detached';
+    return { state, attach, rawSupport: this.provider.rawSupport };
   }
 
   /** The raw-socket probe result the UE adapts to (F = 1 without protocol 41). */
@@ -171,10 +193,12 @@ export class UserEquipment {
     return this.provider.rawSupport;
   }
 
+  /** The current attach, when attached. */
   get attached(): AttachResult | undefined {
     return this.session?.result;
   }
 
+  /** Discovers a home agent and attaches to it (TS 24.303 §5.1.2); rejects when no home agent accepted. */
   async attach(): Promise<AttachResult> {
     if (this.session) throw new Error('already attached');
     const socket = this.sockets.socket;

@@ -16,6 +16,7 @@ export interface DecodedLayer {
   readonly decrypted?: Dissection;
 }
 
+/** A packet dissected layer by layer, with what could not be decoded. */
 export interface Dissection {
   readonly layers: readonly DecodedLayer[];
   /** The first malformed layer; layers before it are complete. Dissection never throws. */

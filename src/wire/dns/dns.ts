@@ -9,6 +9,7 @@ import { WireError } from '../../util/errors.ts';
 export type DnsMessage = dnsPacket.Packet;
 export type DnsAnswer = dnsPacket.Answer;
 
+/** Decodes a DNS message; malformed input throws WireError. */
 export function decodeDns(bytes: Uint8Array): DnsMessage {
   if (bytes.length < 12) throw new WireError('TRUNCATED', 'dns', 0, `DNS header needs 12 bytes, have ${bytes.length}`);
   try {
@@ -19,6 +20,7 @@ export function decodeDns(bytes: Uint8Array): DnsMessage {
   }
 }
 
+/** Encodes a DNS message. */
 export function encodeDns(msg: DnsMessage): Uint8Array {
   return new Uint8Array(dnsPacket.encode(msg));
 }
