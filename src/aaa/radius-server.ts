@@ -224,7 +224,7 @@ export class RadiusServer {
         // A new conversation: EAP-Response/Identity (or EAP-Start, an empty EAP-Message) names the peer; the
         // method's server starts from that identity (RFC 3579 §2.1).
         const identity = identityOf(eap) ?? userName;
-        const eapServer = this.options.eapServerFactory({ ikeIdentity: identity });
+        const eapServer = this.options.eapServerFactory({ ikeIdentity: identity, round: 0 });
         stateKey = toHex(this.options.random(16));
         session = { eap: eapServer, expiresAtMs: now + idleMs };
         this.sessions.set(stateKey, session);
@@ -265,12 +265,15 @@ export class RadiusServer {
         textAttribute(T.USER_NAME, result.identity),
         ...(timeout !== undefined ? [integerAttribute(T.SESSION_TIMEOUT, timeout)] : []),
         // MS-MPPE-Recv-Key = MSK[0..31], MS-MPPE-Send-Key = MSK[32..63] (RFC 3579 §3.1 practice, as hostapd does).
-        ...mppeKeyAttributes(
-          { recv: msk.subarray(0, 32), send: msk.subarray(32, 64) },
-          secret,
-          ra,
-          (this.options.random(2)[0]! << 8) | this.options.random(1)[0]!,
-        ),
+        // A method without an MSK (EAP-MD5/GTC, an RFC 4739 second round) gets no MPPE keys.
+        ...(msk
+          ? mppeKeyAttributes(
+              { recv: msk.subarray(0, 32), send: msk.subarray(32, 64) },
+              secret,
+              ra,
+              (this.options.random(2)[0]! << 8) | this.options.random(1)[0]!,
+            )
+          : []),
       ],
     };
   }

@@ -28,7 +28,8 @@ import { buildAsr, buildDea } from './s6b.ts';
 export interface EapAuthenticatorStep {
   readonly request?: Uint8Array;
   readonly result?:
-    | { readonly ok: true; readonly msk: Uint8Array; readonly identity: string; readonly eapSuccess?: Uint8Array }
+    // `msk` is absent for methods that derive none (EAP-MD5/GTC in an RFC 4739 second round): no EAP-Master-Session-Key.
+    | { readonly ok: true; readonly msk?: Uint8Array; readonly identity: string; readonly eapSuccess?: Uint8Array }
     | { readonly ok: false; readonly eapFailure?: Uint8Array; readonly reason: 'unknown-subscriber' | 'rejected' };
 }
 export interface EapAuthenticator {
@@ -275,7 +276,7 @@ export class EapServerApp {
         { resultCode: ResultCode.DIAMETER_SUCCESS },
         {
           eap: step.result.eapSuccess ?? Uint8Array.of(3, eap[1] ?? 0, 0, 4),
-          msk: step.result.msk,
+          ...(step.result.msk ? { msk: step.result.msk } : {}),
           userName: s.userName,
           mobileNodeIdentifier: step.result.identity,
         },

@@ -33,7 +33,7 @@ export function eapAkaAuthenticatorFactory(
     return step.request ? { request: step.request } : {};
   };
   return ({ identity }) => {
-    const server = factory({ ikeIdentity: identity });
+    const server = factory({ ikeIdentity: identity, round: 0 });
     return {
       start() {
         lastFailure = undefined;

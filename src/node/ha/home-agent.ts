@@ -54,6 +54,12 @@ import { ObservedHomeAgentCore } from './observed-core.ts';
 export interface HomeAgentStatus {
   /** IKE SAs established with UEs. */
   readonly ikeSas: number;
+  /** IKE SAs still in IKE_SA_INIT / IKE_AUTH (not counted in `ikeSas`). */
+  readonly halfOpenIkeSas: number;
+  /** Requests refused by each IKE limit (`ha.limits`). */
+  readonly ikeLimits: IkeResponder['limitCounters'] | undefined;
+  /** Older sessions of an identity replaced by a newer one (`ha.limits.sessionsPerIdentity`). */
+  readonly sessionsReplaced: number;
   readonly bindings: readonly LiveBinding[];
   /** The BU/BA pipeline (ESP, framing, drops). */
   readonly signalling: HaSignalling['counters'];
