@@ -27,8 +27,7 @@ import { buildAsr, buildDea } from './s6b.ts';
 /** One EAP method run on the server (the shape of src/ike/eap.ts EapServer, plus why a run failed). */
 export interface EapAuthenticatorStep {
   readonly request?: Uint8Array;
-  readonly result?:
-    // `msk` is absent for methods that derive none (EAP-MD5/GTC in an RFC 4739 second round): no EAP-Master-Session-Key.
+  readonly result?: // `msk` is absent for methods that derive none (EAP-MD5/GTC in an RFC 4739 second round): no EAP-Master-Session-Key.
     | { readonly ok: true; readonly msk?: Uint8Array; readonly identity: string; readonly eapSuccess?: Uint8Array }
     | { readonly ok: false; readonly eapFailure?: Uint8Array; readonly reason: 'unknown-subscriber' | 'rejected' };
 }

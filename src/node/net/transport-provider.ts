@@ -14,8 +14,8 @@ import {
   TransportError,
   type TransportProvider,
 } from '../../net/transport.ts';
-import { copyBytes } from '../../util/bytes.ts';
 import type { Ipv6ReaderCounts } from '../../obs/drop-metrics.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { type IpAddress, Ipv6Address } from '../../util/ip-address.ts';
 import { Ipv6PacketReader, type Ipv6ReaderCounters } from './ipv6-packet-reader.ts';
 import { KernelGuard } from './kernel-guard.ts';
