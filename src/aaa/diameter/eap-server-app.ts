@@ -37,6 +37,10 @@ export interface EapAuthenticator {
 }
 export type EapAuthenticatorFactory = (context: { readonly identity: string }) => EapAuthenticator;
 
+/** How long an answer is kept for a duplicate request (RFC 6733 §6.1.5 leaves it to the implementation). */
+const DUPLICATE_WINDOW_MS = 60_000;
+const MAX_REMEMBERED = 10_000;
+
 export const SERVED_APPLICATIONS = [ApplicationId.S6B, ApplicationId.SWM, ApplicationId.DIAMETER_EAP] as const;
 
 export type ServerEvent =
@@ -76,7 +80,8 @@ export class EapServerApp {
   private readonly events: ServerEvent[] = [];
   private readonly ids: IdentifierAllocator;
   private nextConn = 1;
-  readonly counters = { der: 0, dea: {} as Record<string, number>, str: 0, asr: 0, malformed: 0 };
+  readonly counters = { der: 0, dea: {} as Record<string, number>, str: 0, asr: 0, malformed: 0, duplicates: 0 };
+  private readonly answered = new Map<string, { atMs: number; answer: DiameterMessage }>();
 
   constructor(
     private readonly o: EapServerAppOptions,
@@ -197,6 +202,15 @@ export class EapServerApp {
       }
       return;
     }
+    // RFC 6733 §6.1.5 / §5.5.4: a request seen before (same Origin-Host and End-to-End, e.g. re-sent with T
+    // through another relay after a failover) gets the answer it got then, not a second run of the EAP method.
+    const key = `${readUtf8Optional(m, 'Origin-Host') ?? ''} ${m.endToEnd} ${m.commandCode}`;
+    const seen = this.answered.get(key);
+    if (seen && now - seen.atMs < DUPLICATE_WINDOW_MS) {
+      this.counters.duplicates++;
+      if (c.state === 'open') c.send({ ...seen.answer, hopByHop: m.hopByHop });
+      return;
+    }
     let reply: DiameterMessage;
     try {
       reply = this.onRequest(now, conn, m);
@@ -207,7 +221,18 @@ export class EapServerApp {
         reply = answer(m, this.o.local, ResultCode.DIAMETER_INVALID_AVP_VALUE);
       } else throw e;
     }
+    this.remember(now, key, reply);
     if (c.state === 'open') c.send(reply);
+  }
+
+  private remember(now: number, key: string, answer: DiameterMessage): void {
+    this.answered.delete(key);
+    this.answered.set(key, { atMs: now, answer });
+    // Oldest first (Map keeps insertion order): drop what is out of the window, and bound the size.
+    for (const [k, v] of this.answered) {
+      if (this.answered.size <= MAX_REMEMBERED && now - v.atMs < DUPLICATE_WINDOW_MS) break;
+      this.answered.delete(k);
+    }
   }
 
   private onRequest(now: number, conn: number, m: DiameterMessage): DiameterMessage {
