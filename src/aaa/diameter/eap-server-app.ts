@@ -11,7 +11,6 @@ import {
   avpDefinition,
   CommandCode,
   type DiameterMessage,
-  ExperimentalResultCode3gpp,
   findAvp,
   groupedAvp,
   isMandatory,
@@ -20,22 +19,18 @@ import {
   VENDOR_3GPP,
 } from '../../wire/diameter/index.ts';
 import { answer, type LocalIdentity, MissingAvpError, readUtf8Optional, readUtf8Required } from './base-messages.ts';
+import {
+  deaForStep,
+  type EapAuthenticator,
+  type EapAuthenticatorFactory,
+  type EapAuthenticatorStep,
+  identityOf,
+} from './eap-authenticator.ts';
 import { IdentifierAllocator, type RandomU32 } from './identifiers.ts';
 import { PeerConnection } from './peer-connection.ts';
 import { buildAsr, buildDea } from './s6b.ts';
 
-/** One EAP method run on the server (the shape of src/ike/eap.ts EapServer, plus why a run failed). */
-export interface EapAuthenticatorStep {
-  readonly request?: Uint8Array;
-  readonly result?:
-    | { readonly ok: true; readonly msk: Uint8Array; readonly identity: string; readonly eapSuccess?: Uint8Array }
-    | { readonly ok: false; readonly eapFailure?: Uint8Array; readonly reason: 'unknown-subscriber' | 'rejected' };
-}
-export interface EapAuthenticator {
-  start(): EapAuthenticatorStep;
-  handle(response: Uint8Array): EapAuthenticatorStep;
-}
-export type EapAuthenticatorFactory = (context: { readonly identity: string }) => EapAuthenticator;
+export type { EapAuthenticator, EapAuthenticatorFactory, EapAuthenticatorStep } from './eap-authenticator.ts';
 
 /** How long an answer is kept for a duplicate request (RFC 6733 §6.1.5 leaves it to the implementation). */
 const DUPLICATE_WINDOW_MS = 60_000;
@@ -291,33 +286,15 @@ export class EapServerApp {
       s.lastMs = now;
       step = s.auth.handle(eap);
     }
-    const failure = Uint8Array.of(4, eap[1] ?? 0, 0, 4); // RFC 3748 §4.2 EAP-Failure for that Response
-    if (step.result?.ok === true) {
+    const d = deaForStep(step, eap, s.userName);
+    if (d.outcome === 'success') {
       s.authenticated = true;
-      this.events.push({ kind: 'authenticated', sessionId, identity: step.result.identity });
-      return this.dea(
-        der,
-        { resultCode: ResultCode.DIAMETER_SUCCESS },
-        {
-          eap: step.result.eapSuccess ?? Uint8Array.of(3, eap[1] ?? 0, 0, 4),
-          msk: step.result.msk,
-          userName: s.userName,
-          mobileNodeIdentifier: step.result.identity,
-        },
-      );
-    }
-    if (step.result?.ok === false || !step.request) {
+      this.events.push({ kind: 'authenticated', sessionId, identity: d.identity ?? s.userName });
+    } else if (d.outcome !== 'continue') {
       this.sessions.delete(sessionId);
-      const reason = step.result?.ok === false ? step.result.reason : 'rejected';
-      this.events.push({ kind: 'auth-failed', sessionId, reason });
-      const eapOut = step.result?.ok === false ? (step.result.eapFailure ?? failure) : failure;
-      if (reason === 'unknown-subscriber') {
-        const code = ExperimentalResultCode3gpp.DIAMETER_ERROR_USER_UNKNOWN;
-        return this.dea(der, { experimentalResultCode: code }, { eap: eapOut });
-      }
-      return this.dea(der, { resultCode: ResultCode.DIAMETER_AUTHENTICATION_REJECTED }, { eap: eapOut });
+      this.events.push({ kind: 'auth-failed', sessionId, reason: d.outcome });
     }
-    return this.dea(der, { resultCode: ResultCode.DIAMETER_MULTI_ROUND_AUTH }, { eap: step.request });
+    return this.dea(der, d.result, d.extra);
   }
 
   private dea(der: DiameterMessage, result: Parameters<typeof buildDea>[2], extra?: Parameters<typeof buildDea>[3]) {
@@ -325,10 +302,4 @@ export class EapServerApp {
     this.counters.dea[key] = (this.counters.dea[key] ?? 0) + 1;
     return buildDea(der, this.o.local, result, extra);
   }
-}
-
-/** The identity of an EAP-Response/Identity (Code 2, Type 1), else ''. */
-function identityOf(eap: Uint8Array): string {
-  if (eap[0] !== 2 || eap[4] !== 1) return '';
-  return new TextDecoder().decode(eap.subarray(5));
 }
