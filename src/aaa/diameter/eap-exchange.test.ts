@@ -278,3 +278,19 @@ test('a DER with an unknown AVP that has M set → DIAMETER_AVP_UNSUPPORTED with
   assert.equal(readUnsigned32(findAvp(answer.avps, 268)!), 5001);
   assert.deepEqual(readGrouped(findAvp(answer.avps, 279)!), [{ code: 4242, flags: 0x40, data: Uint8Array.of(1) }]);
 });
+
+test('a DER seen before (same Origin-Host and End-to-End, T set) gets the earlier answer, not a second EAP step', () => {
+  const l = opened();
+  l.client.exchange(l.now, IDENTITY('d', resp(0, 'id')));
+  l.run();
+  const der = l.sent.find((s) => s.dir === 'up' && s.message.commandCode === 268)!.message;
+  const first = l.sent.find((s) => s.dir === 'down' && s.message.commandCode === 268)!.message;
+  const again = { ...der, flags: der.flags | CommandFlag.RETRANSMIT, hopByHop: 999 };
+  l.servers[0]!.bytes(l.now, 1, encodeDiameter(again)); // connection 1: the TestLink's only one
+  const t = l.servers[0]!.pollTransmit()!;
+  const replay = decodeDiameter(t.bytes);
+  assert.equal(replay.hopByHop, 999);
+  assert.deepEqual(replay.avps, first.avps);
+  assert.equal(l.servers[0]!.counters.der, 1);
+  assert.equal(l.servers[0]!.counters.duplicates, 1);
+});

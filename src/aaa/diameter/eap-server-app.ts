@@ -11,7 +11,6 @@ import {
   avpDefinition,
   CommandCode,
   type DiameterMessage,
-  ExperimentalResultCode3gpp,
   findAvp,
   groupedAvp,
   isMandatory,
@@ -20,22 +19,22 @@ import {
   VENDOR_3GPP,
 } from '../../wire/diameter/index.ts';
 import { answer, type LocalIdentity, MissingAvpError, readUtf8Optional, readUtf8Required } from './base-messages.ts';
+import {
+  deaForStep,
+  type EapAuthenticator,
+  type EapAuthenticatorFactory,
+  type EapAuthenticatorStep,
+  identityOf,
+} from './eap-authenticator.ts';
 import { IdentifierAllocator, type RandomU32 } from './identifiers.ts';
 import { PeerConnection } from './peer-connection.ts';
 import { buildAsr, buildDea } from './s6b.ts';
 
-/** One EAP method run on the server (the shape of src/ike/eap.ts EapServer, plus why a run failed). */
-export interface EapAuthenticatorStep {
-  readonly request?: Uint8Array;
-  readonly result?: // `msk` is absent for methods that derive none (EAP-MD5/GTC in an RFC 4739 second round): no EAP-Master-Session-Key.
-    | { readonly ok: true; readonly msk?: Uint8Array; readonly identity: string; readonly eapSuccess?: Uint8Array }
-    | { readonly ok: false; readonly eapFailure?: Uint8Array; readonly reason: 'unknown-subscriber' | 'rejected' };
-}
-export interface EapAuthenticator {
-  start(): EapAuthenticatorStep;
-  handle(response: Uint8Array): EapAuthenticatorStep;
-}
-export type EapAuthenticatorFactory = (context: { readonly identity: string }) => EapAuthenticator;
+export type { EapAuthenticator, EapAuthenticatorFactory, EapAuthenticatorStep } from './eap-authenticator.ts';
+
+/** How long an answer is kept for a duplicate request (RFC 6733 §6.1.5 leaves it to the implementation). */
+const DUPLICATE_WINDOW_MS = 60_000;
+const MAX_REMEMBERED = 10_000;
 
 export const SERVED_APPLICATIONS = [ApplicationId.S6B, ApplicationId.SWM, ApplicationId.DIAMETER_EAP] as const;
 
@@ -76,7 +75,8 @@ export class EapServerApp {
   private readonly events: ServerEvent[] = [];
   private readonly ids: IdentifierAllocator;
   private nextConn = 1;
-  readonly counters = { der: 0, dea: {} as Record<string, number>, str: 0, asr: 0, malformed: 0 };
+  readonly counters = { der: 0, dea: {} as Record<string, number>, str: 0, asr: 0, malformed: 0, duplicates: 0 };
+  private readonly answered = new Map<string, { atMs: number; answer: DiameterMessage }>();
 
   constructor(
     private readonly o: EapServerAppOptions,
@@ -197,6 +197,15 @@ export class EapServerApp {
       }
       return;
     }
+    // RFC 6733 §6.1.5 / §5.5.4: a request seen before (same Origin-Host and End-to-End, e.g. re-sent with T
+    // through another relay after a failover) gets the answer it got then, not a second run of the EAP method.
+    const key = `${readUtf8Optional(m, 'Origin-Host') ?? ''} ${m.endToEnd} ${m.commandCode}`;
+    const seen = this.answered.get(key);
+    if (seen && now - seen.atMs < DUPLICATE_WINDOW_MS) {
+      this.counters.duplicates++;
+      if (c.state === 'open') c.send({ ...seen.answer, hopByHop: m.hopByHop });
+      return;
+    }
     let reply: DiameterMessage;
     try {
       reply = this.onRequest(now, conn, m);
@@ -207,7 +216,18 @@ export class EapServerApp {
         reply = answer(m, this.o.local, ResultCode.DIAMETER_INVALID_AVP_VALUE);
       } else throw e;
     }
+    this.remember(now, key, reply);
     if (c.state === 'open') c.send(reply);
+  }
+
+  private remember(now: number, key: string, answer: DiameterMessage): void {
+    this.answered.delete(key);
+    this.answered.set(key, { atMs: now, answer });
+    // Oldest first (Map keeps insertion order): drop what is out of the window, and bound the size.
+    for (const [k, v] of this.answered) {
+      if (this.answered.size <= MAX_REMEMBERED && now - v.atMs < DUPLICATE_WINDOW_MS) break;
+      this.answered.delete(k);
+    }
   }
 
   private onRequest(now: number, conn: number, m: DiameterMessage): DiameterMessage {
@@ -266,33 +286,15 @@ export class EapServerApp {
       s.lastMs = now;
       step = s.auth.handle(eap);
     }
-    const failure = Uint8Array.of(4, eap[1] ?? 0, 0, 4); // RFC 3748 §4.2 EAP-Failure for that Response
-    if (step.result?.ok === true) {
+    const d = deaForStep(step, eap, s.userName);
+    if (d.outcome === 'success') {
       s.authenticated = true;
-      this.events.push({ kind: 'authenticated', sessionId, identity: step.result.identity });
-      return this.dea(
-        der,
-        { resultCode: ResultCode.DIAMETER_SUCCESS },
-        {
-          eap: step.result.eapSuccess ?? Uint8Array.of(3, eap[1] ?? 0, 0, 4),
-          ...(step.result.msk ? { msk: step.result.msk } : {}),
-          userName: s.userName,
-          mobileNodeIdentifier: step.result.identity,
-        },
-      );
-    }
-    if (step.result?.ok === false || !step.request) {
+      this.events.push({ kind: 'authenticated', sessionId, identity: d.identity ?? s.userName });
+    } else if (d.outcome !== 'continue') {
       this.sessions.delete(sessionId);
-      const reason = step.result?.ok === false ? step.result.reason : 'rejected';
-      this.events.push({ kind: 'auth-failed', sessionId, reason });
-      const eapOut = step.result?.ok === false ? (step.result.eapFailure ?? failure) : failure;
-      if (reason === 'unknown-subscriber') {
-        const code = ExperimentalResultCode3gpp.DIAMETER_ERROR_USER_UNKNOWN;
-        return this.dea(der, { experimentalResultCode: code }, { eap: eapOut });
-      }
-      return this.dea(der, { resultCode: ResultCode.DIAMETER_AUTHENTICATION_REJECTED }, { eap: eapOut });
+      this.events.push({ kind: 'auth-failed', sessionId, reason: d.outcome });
     }
-    return this.dea(der, { resultCode: ResultCode.DIAMETER_MULTI_ROUND_AUTH }, { eap: step.request });
+    return this.dea(der, d.result, d.extra);
   }
 
   private dea(der: DiameterMessage, result: Parameters<typeof buildDea>[2], extra?: Parameters<typeof buildDea>[3]) {
@@ -300,10 +302,4 @@ export class EapServerApp {
     this.counters.dea[key] = (this.counters.dea[key] ?? 0) + 1;
     return buildDea(der, this.o.local, result, extra);
   }
-}
-
-/** The identity of an EAP-Response/Identity (Code 2, Type 1), else ''. */
-function identityOf(eap: Uint8Array): string {
-  if (eap[0] !== 2 || eap[4] !== 1) return '';
-  return new TextDecoder().decode(eap.subarray(5));
 }

@@ -13,6 +13,8 @@ export interface CapturedMessage {
   readonly frame: string;
   readonly command: string;
   readonly request: boolean;
+  /** The T flag (RFC 6733 §3). */
+  readonly retransmit: boolean;
   /** Every AVP code, nested ones included, in order. */
   readonly avpCodes: number[];
   readonly problems: string[];
@@ -66,6 +68,7 @@ export async function startCapture(dir: string, ports: readonly number[]): Promi
             frame,
             command: String(d['diameter.cmd.code']),
             request: ['1', 'True', 'true'].includes(String(findFlag(d, 'diameter.flags.request'))),
+            retransmit: ['1', 'True', 'true'].includes(String(findFlag(d, 'diameter.flags.T'))),
             avpCodes: [...text.matchAll(/"diameter\.avp\.code":"(\d+)"/g)].map((m) => Number(m[1])),
             problems,
           });

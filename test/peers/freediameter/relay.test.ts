@@ -84,7 +84,7 @@ before(async () => {
     originRealm: 'epc.example',
     destinationRealm: 'aaa.example',
     peers: relayPorts.map((port) => ({ host: '127.0.0.1', port })),
-    requestTimeoutMs: 5_000,
+    requestTimeoutMs: 30_000,
     reconnectMs: 500,
     twMs: 6_000,
     ratType: 0,
@@ -140,19 +140,37 @@ test('ASR from the AAA server reaches the HA through the relay: onAbort, then ST
   await waitFor(() => aborted.includes('ue-4') && server.app.sessionCount === 0, 'ASR/ASA and STR');
 });
 
-test('relay1 down: the HA fails over to relay2 and attaches through it', async () => {
-  await relays[0]!.stop();
+test('relay1 freezes with a DER inside: the watchdog finds it suspect, the DER goes to relay2 with T (RFC 6733 §5.5.4)', async () => {
+  const failovers: number[] = [];
+  backend.onEvent((e) => {
+    if (e.kind === 'failover') failovers.push(e.to);
+  });
+  // SIGSTOP: relay1 keeps its TCP connections but answers nothing (neither DER nor DWR).
+  process.kill(relays[0]!.pid, 'SIGSTOP');
+  try {
+    const before = server.counters.der;
+    const run = await runEapAka(backend, makePeer(), { sessionKey: 'ue-5', identity: ROOT_NAI });
+    assert.equal(run.result.kind, 'success');
+    assert.deepEqual(failovers, [1]); // the first DER failed over; the second went to relay2 directly
+    assert.equal(server.counters.der - before, 2);
+    assert.equal(backend.counters.failovers, 1);
+  } finally {
+    // Killed while stopped, so the stale DER it holds never reaches the AAA server.
+    process.kill(relays[0]!.pid, 'SIGKILL');
+    process.kill(relays[0]!.pid, 'SIGCONT');
+    await relays[0]!.stop();
+  }
   await waitFor(() => !backend.isPeerOpen(0), 'the HA to see relay1 close');
-  const before = server.counters.der;
-  const run = await runEapAka(backend, makePeer(), { sessionKey: 'ue-5', identity: ROOT_NAI });
+  const run = await runEapAka(backend, makePeer(), { sessionKey: 'ue-6', identity: ROOT_NAI });
   assert.equal(run.result.kind, 'success');
-  assert.equal(server.counters.der - before, 2);
 });
 
 test('tshark dissects every captured Diameter message: no malformed AVP, lengths and flags as sent', async () => {
+  // The HA leaves with DPR (RFC 6733 §5.4) before the capture ends, so DPR/DPA are in it too.
+  await backend.close();
   const messages = await capture.decode();
   const commands = new Set(messages.map((m) => m.command));
-  for (const c of ['257', '268', '275', '274', '282']) assert.ok(commands.has(c), `command ${c} captured`);
+  for (const c of ['257', '268', '275', '274', '280', '282']) assert.ok(commands.has(c), `command ${c} captured`);
   assert.ok(messages.length >= 20, `${messages.length} messages`);
   for (const m of messages) {
     assert.deepEqual(m.problems, [], `frame ${m.frame} command ${m.command}`);
@@ -167,4 +185,6 @@ test('tshark dissects every captured Diameter message: no malformed AVP, lengths
   assert.ok(ders.some((d) => d.avpCodes.includes(493))); // Service-Selection when the APN is known
   assert.ok(messages.some((m) => m.command === '268' && !m.request && m.avpCodes.includes(464)));
   assert.ok(messages.some((m) => m.command === '268' && !m.request && m.avpCodes.includes(297)));
+  // The failed-over DER: T set on our copy to relay2 (and on relay2's copy to the AAA server).
+  assert.ok(messages.filter((m) => m.command === '268' && m.request && m.retransmit).length >= 2);
 });
