@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NATKATIMEOUT_SEC } from '../wire/mh/constants.ts';
+import { haAaaSchema } from './aaa-common-schema.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunMtu } from './common-schema.ts';
 import { durationOfSec } from './duration.ts';
 import { haDhcpSchema } from './ha-dhcp-schema.ts';
@@ -94,10 +95,8 @@ export const haSchema = z
       /** Half-open IKE SAs at which cookies become mandatory (RFC 7296 §2.6); 0 = always. */
       cookieThreshold: int(0, 1_000_000, 'a count').prefault('100'),
     }),
-    aaa: z.strictObject({
-      /** JSON subscriber file (src/eap/subscriber.ts); SQN state is written back to it. */
-      subscriberFile: nonEmptyText,
-    }),
+    /** Who authenticates UEs: the embedded AAA (default), or RADIUS / Diameter servers (aaa-common-schema.ts). */
+    aaa: haAaaSchema,
     homePrefixPool: homePrefixPoolSchema,
     /** IPv4 home addresses handed out for 0.0.0.0 requests (RFC 5555 §4.5); empty = none. */
     ipv4HomeAddressPool: z.array(ipv4Range).prefault([]),

@@ -14,6 +14,7 @@ import { parseYamlSource, type YamlSource, YamlSyntaxError } from './yaml-source
 
 export type UeConfig = DeepReadonly<z.output<typeof ueSchema>>;
 export type HaConfig = DeepReadonly<z.output<typeof haSchema>>;
+export type HaAaaConfig = HaConfig['aaa'];
 
 export interface ConfigInput {
   /** The YAML file to read. */

@@ -7,6 +7,7 @@
  */
 import type { HaConfig } from '../../config/load.ts';
 import { HaDhcpService } from '../../dhcp/ha-service.ts';
+import { InMemorySubscriberStore, type SubscriberStore } from '../../eap/index.ts';
 import { IkeResponder } from '../../ike/responder.ts';
 import { EspSad } from '../../ipsec/sad.ts';
 import { BindingFlag } from '../../mip/binding-cache.ts';
@@ -14,12 +15,14 @@ import type { HomeAgentEvent } from '../../mip/events.ts';
 import { encapsulate } from '../../mip/tunnel.ts';
 import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
+import { AaaMetrics } from '../../obs/aaa-metrics.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
 import { KeyLogWriter } from '../../obs/keylog.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
 import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
+import { createEapBackend } from '../aaa/backends.ts';
 import { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
 import { HaSignalling } from '../mobility/ha-signalling.ts';
@@ -34,6 +37,7 @@ import { HaDataSas } from '../tun/ha-data-sas.ts';
 import { HaTun } from '../tun/ha-tun.ts';
 import { BaSender } from './ba-sender.ts';
 import { BindingTable, type LiveBinding } from './binding-table.ts';
+import { HaAaaRelay } from './ha-aaa-relay.ts';
 import { haDhcpServiceConfigOf, haPolicyOf, ipv4PoolSize, ipv4RangesOf, responderConfigOf } from './ha-config.ts';
 import { HaDataPlane } from './ha-data-plane.ts';
 import { type DhcpRelaySockets, openDhcpRelaySockets } from './ha-dhcp-relay.ts';
@@ -66,6 +70,8 @@ export class HomeAgent {
   private relay: DhcpRelaySockets | undefined;
   private metricsHttp: MetricsServer | undefined;
   private ownedCapture: CaptureWriter | undefined;
+  /** The EAP relay to an external AAA (`ha.aaa.mode` radius/diameter). */
+  private aaaRelay: HaAaaRelay | undefined;
   private stopped = false;
 
   private constructor(
@@ -217,6 +223,7 @@ export class HomeAgent {
     if (this.stopped) return;
     this.stopped = true;
     this.timer.stop();
+    await this.aaaRelay?.close();
     this.ike?.close();
     this.tun?.close();
     await this.provider.closeAll();
@@ -231,11 +238,8 @@ export class HomeAgent {
   private async open(): Promise<void> {
     const c = this.config;
     const random = this.deps.random ?? osRandom;
-    const store =
-      this.deps.subscriberStore ??
-      SubscriberFileStore.open(c.aaa.subscriberFile, {
-        onPersistError: (e) => this.log.error({ err: e }, 'subscriber file not updated'),
-      });
+    const store = this.openSubscriberStore();
+    this.openAaaRelay();
     const pool = new SubscriberPrefixPool(c.homePrefixPool);
     const ikeEvents = new HaIkeEvents({
       registry: this.pipeline.registry,
@@ -253,6 +257,7 @@ export class HomeAgent {
         ikePort: this.deps.ikePorts?.ike ?? c.ports.ike,
         natTPort: this.deps.ikePorts?.natT ?? c.ports.natT,
         onEvent: (e) => {
+          this.aaaRelay?.handle(e);
           ikeEvents.handle(e);
           this.dataSas.handleIkeEvent(e);
         },
@@ -262,7 +267,14 @@ export class HomeAgent {
       },
       (local) =>
         new IkeResponder({
-          ...responderConfigOf(c, { natTPort: local.natTPort, store, pool, random }),
+          ...responderConfigOf(c, {
+            natTPort: local.natTPort,
+            store,
+            pool,
+            random,
+            onPasswordOutcome: (identity, ok, reason) =>
+              this.log.info({ identity, ok, reason }, 'second authentication round (RFC 4739)'),
+          }),
           ...this.dataSas.responderPolicy(c.addresses),
         }),
     );
@@ -303,6 +315,32 @@ export class HomeAgent {
    * with both configured, IKE listens on both, the IPv6 one best effort (not assigned here: logged, skipped). Lab
    * aliases carry only the addresses they name.
    */
+  /** The embedded AAA's subscriber file; an empty store when an external AAA authenticates. */
+  private openSubscriberStore(): SubscriberStore {
+    const file = this.config.aaa.subscriberFile;
+    if (this.deps.subscriberStore) return this.deps.subscriberStore;
+    if (this.config.aaa.mode !== 'embedded' || file === undefined) return new InMemorySubscriberStore();
+    return SubscriberFileStore.open(file, {
+      onPersistError: (e) => this.log.error({ err: e }, 'subscriber file not updated'),
+    });
+  }
+
+  /** For `ha.aaa.mode` radius/diameter: the backend (ConfigError when not built in) and the relay in front of it. */
+  private openAaaRelay(): void {
+    const aaa = this.config.aaa;
+    if (aaa.mode === 'embedded' && !this.deps.eapBackend) return;
+    const backend = this.deps.eapBackend ?? createEapBackend(aaa, { now: monotonicNowMs });
+    this.aaaRelay = new HaAaaRelay({
+      backend,
+      metrics: new AaaMetrics(this.metrics.registry, aaa.mode),
+      log: componentLogger(this.rootLog, 'aaa'),
+      run: (command) => this.ike?.run(command),
+      now: monotonicNowMs,
+      sessionPrefix: `${this.config.ike.identity};${Date.now()}`,
+    });
+    this.log.info({ mode: aaa.mode }, 'UEs authenticated by an external AAA');
+  }
+
   private moreIkeAddresses(): IpAddress[] {
     const { ipv4, ipv6 } = this.config.addresses;
     if (this.deps.ikeAddress !== undefined || ipv4 === undefined) return [];
