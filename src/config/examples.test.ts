@@ -11,7 +11,7 @@ import { parseYamlSource } from './yaml-source.ts';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url);
 const UE_EXAMPLES = ['ue.yaml', 'ue-ipv6.yaml'];
-const HA_EXAMPLES = ['ha.yaml', 'ha-relay.yaml'];
+const HA_EXAMPLES = ['ha.yaml', 'ha-relay.yaml', 'ha-radius.yaml', 'ha-diameter.yaml'];
 
 function examplePath(name: string): string {
   return new URL(name, EXAMPLES).pathname;
@@ -29,13 +29,18 @@ test('every example UE config loads', () => {
 });
 
 test('every example HA config loads', () => {
-  const [embedded, relay] = HA_EXAMPLES.map((f) => loadHaConfig({ file: examplePath(f) }));
+  const [embedded, relay, radius, diameter] = HA_EXAMPLES.map((f) => loadHaConfig({ file: examplePath(f) }));
   assert.equal(embedded!.dhcp.v6.mode, 'embedded');
   assert.equal(embedded!.ipv4HomeAddressPool[0]!.first.toString(), '10.10.0.1');
   assert.equal(embedded!.binding.refreshAdvice!.sec, 3000);
   assert.equal(relay!.dhcp.v4.mode, 'relay');
   assert.equal(relay!.binding.baEncapsulation, 'rfc5555');
   assert.equal(relay!.binding.refreshAdvice, undefined);
+  assert.equal(embedded!.aaa.mode, 'embedded');
+  assert.equal(relay!.aaa.mode, 'embedded'); // the default
+  assert.equal(radius!.aaa.radius!.servers[1]!.port, 1812);
+  assert.equal(radius!.aaa.secondAuth.required, true);
+  assert.equal(diameter!.aaa.diameter!.servers[0]!.port, 3868);
 });
 
 test('the example subscriber file parses and holds the demo subscriber (TS 35.208 set 1)', () => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { NATKATIMEOUT_SEC } from '../wire/mh/constants.ts';
+import { haAaaSchema } from './aaa-common-schema.ts';
 import { ipv4RangeIndexOf, ipv6InPrefix, notUnicast } from './address-checks.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunMtu } from './common-schema.ts';
 import { durationOfMs, durationOfSec } from './duration.ts';
@@ -100,17 +101,8 @@ export const haSchema = z
       /** Half-open IKE SAs at which cookies become mandatory (RFC 7296 §2.6); 0 = always. */
       cookieThreshold: int(0, 1_000_000, 'a count').prefault('100'),
     }),
-    aaa: z.strictObject({
-      /** JSON subscriber file (src/eap/subscriber.ts): keys only, never written by the HA. */
-      subscriberFile: nonEmptyText,
-      /**
-       * SQN state file (src/node/aaa/sqn-journal.ts), written by the HA; default the subscriber file's path with
-       * `.sqn` appended. A relative path is taken from the config file's folder.
-       */
-      sqnStateFile: nonEmptyText.optional(),
-      /** SEQ values reserved per line of the state file: one fdatasync per this many vectors of a subscriber. */
-      sqnReserve: int(1, 1_048_576, 'a count').prefault('1000'),
-    }),
+    /** Who authenticates UEs: the embedded AAA (default), or RADIUS / Diameter servers (aaa-common-schema.ts). */
+    aaa: haAaaSchema,
     homePrefixPool: homePrefixPoolSchema,
     /** IPv4 home addresses handed out for 0.0.0.0 requests (RFC 5555 §4.5); empty = none. */
     ipv4HomeAddressPool: z.array(ipv4Range).prefault([]),

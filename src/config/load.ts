@@ -16,6 +16,7 @@ import { parseYamlSource, type YamlSource, YamlSyntaxError } from './yaml-source
 export type UeConfig = DeepReadonly<z.output<typeof ueSchema>>;
 /** A validated, deeply frozen Home Agent config (`ha:` of a config file). */
 export type HaConfig = DeepReadonly<z.output<typeof haSchema>>;
+export type HaAaaConfig = HaConfig['aaa'];
 
 /** Where a config comes from: a file or a text, plus environment and `--set` overrides. */
 export interface ConfigInput {

@@ -8,6 +8,7 @@ import { parseHaApn, tryBuildHaApn } from '../discovery/ha-apn.ts';
 import { imsiMatchesPlmn } from '../eap/identity.ts';
 import { isWireError } from '../util/errors.ts';
 import { decodePco } from '../wire/pco/pco.ts';
+import { ueSecondAuthSchema } from './aaa-common-schema.ts';
 import { notUnicast } from './address-checks.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunSchema } from './common-schema.ts';
 import {
@@ -174,6 +175,11 @@ const ikeSchema = z.strictObject({
    * TSi = the home addresses, TSr = all but the HA) and send user traffic through it.
    */
   protectData: bool.prefault('false'),
+  /**
+   * An RFC 4739 second authentication round after EAP-AKA (TS 33.402 external PDN authentication): the UE announces
+   * ANOTHER_AUTH_FOLLOWS and answers EAP-MD5 or EAP-GTC with these credentials.
+   */
+  secondAuth: ueSecondAuthSchema.optional(),
 });
 
 const accessSchema = z

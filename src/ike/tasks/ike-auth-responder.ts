@@ -116,6 +116,10 @@ export class IkeAuthResponder implements PassiveTask {
     } else if (f.opening) {
       // A success before the UE answered any challenge authenticates nothing (RFC 3748 §7.2 "mutual authentication").
       this.eapFailed(sa, f.eap, undefined, { reason: 'aaa-failure', aaaReason: 'bad-answer', detail: 'early success' });
+    } else if (!a.msk && this.round === 0) {
+      // The first round authenticates the subscriber with a key-generating method (EAP-AKA, TS 33.402 §6.2): an
+      // accept without an MSK is an AAA misconfiguration (e.g. RADIUS without MS-MPPE keys), not a keyless method.
+      this.eapFailed(sa, f.eap, undefined, { reason: 'aaa-failure', aaaReason: 'bad-answer', detail: 'no MSK' });
     } else {
       this.eapSucceeded(sa, f.eap, {
         identity: a.identity ?? identityText(this.idi!),

@@ -49,7 +49,7 @@ test('DER/DEA over TCP: EAP-AKA to success, the MSK from the DEA equals the peer
   assert.equal(run.result.kind, 'success');
   assert.equal(run.rounds, 2); // Identity → AKA-Challenge, Challenge response → Success
   if (run.result.kind === 'success') {
-    assert.equal(run.result.msk.length, 64);
+    assert.equal(run.result.msk?.length, 64);
     assert.deepEqual(run.result.msk, run.peerMsk);
     assert.equal(run.result.identity, IMSI);
   }

@@ -42,7 +42,11 @@ export type EapRoundResult =
   | {
       readonly kind: 'success';
       readonly eap: Uint8Array;
-      readonly msk: Uint8Array;
+      /**
+       * Absent only in an RFC 4739 second round (`round: 2`) with a method that derives none (EAP-MD5/GTC): the
+       * AUTHs then use SK_pi/SK_pr (RFC 7296 §2.16). A first round without an MSK is a `bad-answer`.
+       */
+      readonly msk?: Uint8Array;
       /** The authenticated identity the AAA returned (e.g. the permanent NAI), else the request's identity. */
       readonly identity?: string;
     }

@@ -10,9 +10,14 @@ import { SubscriberFileStore } from './subscriber-file-store.ts';
 export const SQN_STATE_KEY = 'ha.aaa.sqnStateFile';
 
 /** `configDir`: the config file's folder, which a relative `sqnStateFile` is taken from (default: the cwd). */
-export function openSubscriberFileStore(aaa: HaConfig['aaa'], log: Logger, configDir?: string): SubscriberFileStore {
+export function openSubscriberFileStore(
+  file: string,
+  aaa: HaConfig['aaa'],
+  log: Logger,
+  configDir?: string,
+): SubscriberFileStore {
   const state = aaa.sqnStateFile;
-  return SubscriberFileStore.open(aaa.subscriberFile, {
+  return SubscriberFileStore.open(file, {
     ...(state !== undefined ? { sqnStateFile: isAbsolute(state) ? state : resolve(configDir ?? '.', state) } : {}),
     sqnStateKey: SQN_STATE_KEY,
     sqnReserve: aaa.sqnReserve,

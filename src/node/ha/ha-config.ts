@@ -25,7 +25,7 @@ import { ConfigError } from '../../util/errors.ts';
 import { Reader } from '../../util/reader.ts';
 import { type Duid, parseDuid } from '../../wire/dhcpv6/duid.ts';
 import { identityData } from '../../wire/ike/identity.ts';
-import { eapAkaServerFactory } from '../ike/eap-adapters.ts';
+import { embeddedEapServerFactory, passwordUsersOf } from '../ike/eap-adapters.ts';
 import { ikeTimingOf } from '../net/ike-timing.ts';
 
 /** IANA Private Enterprise Number of the default server DUID-EN (RFC 5612: 32473 is for documentation). */
@@ -55,10 +55,29 @@ export function certificateChainOf(pem: string, key = 'ha.ike.certificate'): Uin
 export interface ResponderDeps {
   /** The NAT-T port actually bound (RFC 3948: IKE on it carries the non-ESP marker). */
   readonly natTPort: number;
+  /** The embedded AAA's subscribers (unused for mode radius/diameter). */
   readonly store: SubscriberStore;
   readonly pool: HomePrefixPool;
   readonly random: (n: number) => Uint8Array;
   readonly onAkaEvent?: (e: AkaServerEvent) => void;
+  /** Second-round outcomes of the embedded AAA (RFC 4739), for logs. */
+  readonly onPasswordOutcome?: (identity: string, ok: boolean, reason?: string) => void;
+}
+
+/**
+ * `ha.aaa.mode: embedded` keeps the EAP servers in the IKE engine (synchronous: the attach hot path has no event
+ * round trip, spec-choices AAA-2); RADIUS and Diameter make the engine hand each EAP message out (`eap-pending`).
+ */
+function eapServerOf(config: HaConfig, deps: ResponderDeps): ResponderConfig['eapServer'] {
+  const aaa = config.aaa;
+  if (aaa.mode !== 'embedded') return { kind: 'external', timeoutMs: aaa.timeout.ms };
+  return embeddedEapServerFactory({
+    store: deps.store,
+    random: deps.random,
+    secondAuth: { method: aaa.secondAuth.method, users: passwordUsersOf(aaa.secondAuth.users) },
+    ...(deps.onAkaEvent ? { onEvent: deps.onAkaEvent } : {}),
+    ...(deps.onPasswordOutcome ? { onPasswordOutcome: deps.onPasswordOutcome } : {}),
+  });
 }
 
 /** The IKEv2 responder: certificate and key from their files, EAP-AKA against `store`, prefixes from `pool`. */
@@ -81,11 +100,8 @@ export function responderConfigOf(config: HaConfig, deps: ResponderDeps): Respon
     natTPort: deps.natTPort,
     credentials: { key, certificates, preferDigitalSignature: true },
     identity: identityData({ kind: 'fqdn', name: ike.identity }),
-    eapServer: eapAkaServerFactory({
-      store: deps.store,
-      random: deps.random,
-      ...(deps.onAkaEvent ? { onEvent: deps.onAkaEvent } : {}),
-    }),
+    eapServer: eapServerOf(config, deps),
+    requiredAuthRounds: config.aaa.secondAuth.required ? 2 : 1,
     pool: deps.pool,
     prefixLifetimeSec: Math.floor(config.homePrefixPool.lifetime.sec),
     dns: { ipv6: config.dns.ipv6, ipv4: config.dns.ipv4 },

@@ -14,6 +14,7 @@ import type { KeyLogWriter } from '../../obs/keylog.ts';
 import type { Logger } from '../../obs/log.ts';
 import type { IpAddress, Ipv6Address } from '../../util/ip-address.ts';
 import type { BindingAcknowledgement, BindingUpdate } from '../../wire/mh/messages.ts';
+import type { EapBackend } from '../aaa/eap-backend.ts';
 import type { AddressAliases } from '../net/address-aliases.ts';
 import type { DatagramTraceEvent } from '../net/datagram-trace.ts';
 import type { RawSocketSupport } from '../net/raw-sockets.ts';
@@ -64,6 +65,8 @@ export interface HomeAgentDeps {
   readonly subscriberStore?: SubscriberStore;
   /** The config file's folder: relative state paths (`aaa.sqnStateFile`) are taken from it; default the cwd. */
   readonly configDir?: string;
+  /** The AAA client instead of the one `config.aaa.mode` names (mode radius/diameter; tests pass an in-process one). */
+  readonly eapBackend?: EapBackend;
   /** Default: `config.capture.keylogDir`. */
   readonly keyLog?: KeyLogWriter;
   /** Default: `config.capture.pcap` (every datagram sent and received, as the kernel saw it). */

@@ -7,6 +7,7 @@
  */
 import type { HaConfig } from '../../config/load.ts';
 import { HaDhcpService } from '../../dhcp/ha-service.ts';
+import { InMemorySubscriberStore, type SubscriberStore } from '../../eap/index.ts';
 import { IkeResponder } from '../../ike/responder.ts';
 import { EspSad } from '../../ipsec/sad.ts';
 import { BindingFlag } from '../../mip/binding-cache.ts';
@@ -14,6 +15,7 @@ import type { HomeAgentEvent } from '../../mip/events.ts';
 import { encapsulate } from '../../mip/tunnel.ts';
 import type { OuterInfo, TunnelRoute } from '../../mip/types.ts';
 import type { DatagramTransport, InboundDatagram } from '../../net/transport.ts';
+import { AaaMetrics } from '../../obs/aaa-metrics.ts';
 import { CaptureWriter, NO_CAPTURE, type PacketCapture } from '../../obs/capture-writer.ts';
 import { registerDropMetrics } from '../../obs/drop-metrics.ts';
 import { IkeMetrics } from '../../obs/ike-metrics.ts';
@@ -24,6 +26,7 @@ import { HaMetrics, type MetricsServer, startMetricsServer } from '../../obs/met
 import { registerOutputMetrics } from '../../obs/output-metrics.ts';
 import type { IpAddress, Ipv4Address } from '../../util/ip-address.ts';
 import { tunnelProtocolFor } from '../../wire/ip/tunnel.ts';
+import { createEapBackend } from '../aaa/backends.ts';
 import { openSubscriberFileStore } from '../aaa/open-store.ts';
 import type { SubscriberFileStore } from '../aaa/subscriber-file-store.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
@@ -40,6 +43,7 @@ import { HaDataSas } from '../tun/ha-data-sas.ts';
 import { HaTun } from '../tun/ha-tun.ts';
 import { BaSender } from './ba-sender.ts';
 import { BindingTable, type LiveBinding } from './binding-table.ts';
+import { HaAaaRelay } from './ha-aaa-relay.ts';
 import { haDhcpServiceConfigOf, haPolicyOf, ipv4PoolSize, ipv4RangesOf, responderConfigOf } from './ha-config.ts';
 import { HaDataPlane } from './ha-data-plane.ts';
 import { type DhcpRelaySockets, openDhcpRelaySockets } from './ha-dhcp-relay.ts';
@@ -110,6 +114,8 @@ export class HomeAgent {
   private readonly limitedLogFlush: NodeJS.Timeout;
   /** Sessions per authenticated identity: `ha.limits.sessionsPerIdentity` (issue 16). */
   private readonly identitySessions: IdentitySessions;
+  /** The EAP relay to an external AAA (`ha.aaa.mode` radius/diameter). */
+  private aaaRelay: HaAaaRelay | undefined;
   private stopped = false;
 
   private constructor(
@@ -303,6 +309,7 @@ export class HomeAgent {
     clearInterval(this.limitedLogFlush);
     this.limitedLog.flush();
     this.timer.stop();
+    await this.aaaRelay?.close();
     this.ike?.close();
     this.tun?.close();
     await this.provider.closeAll();
@@ -318,10 +325,8 @@ export class HomeAgent {
   private async open(): Promise<void> {
     const c = this.config;
     const random = this.deps.random ?? osRandom;
-    if (!this.deps.subscriberStore) {
-      this.ownedStore = openSubscriberFileStore(c.aaa, componentLogger(this.rootLog, 'aaa'), this.deps.configDir);
-    }
-    const store = this.deps.subscriberStore ?? this.ownedStore!;
+    const store = this.openSubscriberStore();
+    this.openAaaRelay();
     const pool = new SubscriberPrefixPool(c.homePrefixPool);
     const ikeEvents = new HaIkeEvents({
       registry: this.pipeline.registry,
@@ -353,6 +358,7 @@ export class HomeAgent {
         onEvent: (e) => {
           if (e.kind === 'ike-sa-established') queueMicrotask(() => this.identitySessions.established(e.ikeSaId));
           else if (e.kind === 'ike-sa-deleted' || e.kind === 'ike-sa-failed') this.identitySessions.ended(e.ikeSaId);
+          this.aaaRelay?.handle(e);
           ikeEvents.handle(e);
           this.dataSas.handleIkeEvent(e);
         },
@@ -362,7 +368,14 @@ export class HomeAgent {
       },
       (local) =>
         new IkeResponder({
-          ...responderConfigOf(c, { natTPort: local.natTPort, store, pool, random }),
+          ...responderConfigOf(c, {
+            natTPort: local.natTPort,
+            store,
+            pool,
+            random,
+            onPasswordOutcome: (identity, ok, reason) =>
+              this.log.info({ identity, ok, reason }, 'second authentication round (RFC 4739)'),
+          }),
           ...this.dataSas.responderPolicy(c.addresses),
         }),
     );
@@ -409,6 +422,36 @@ export class HomeAgent {
    * with both configured, IKE listens on both, the IPv6 one best effort (not assigned here: logged, skipped). Lab
    * aliases carry only the addresses they name.
    */
+  /** The embedded AAA's subscriber file; an empty store when an external AAA authenticates. */
+  private openSubscriberStore(): SubscriberStore {
+    const file = this.config.aaa.subscriberFile;
+    if (this.deps.subscriberStore) return this.deps.subscriberStore;
+    if (this.config.aaa.mode !== 'embedded' || file === undefined) return new InMemorySubscriberStore();
+    this.ownedStore = openSubscriberFileStore(
+      file,
+      this.config.aaa,
+      componentLogger(this.rootLog, 'aaa'),
+      this.deps.configDir,
+    );
+    return this.ownedStore;
+  }
+
+  /** For `ha.aaa.mode` radius/diameter: the backend (ConfigError when not built in) and the relay in front of it. */
+  private openAaaRelay(): void {
+    const aaa = this.config.aaa;
+    if (aaa.mode === 'embedded' && !this.deps.eapBackend) return;
+    const backend = this.deps.eapBackend ?? createEapBackend(aaa, { now: monotonicNowMs });
+    this.aaaRelay = new HaAaaRelay({
+      backend,
+      metrics: new AaaMetrics(this.metrics.registry, aaa.mode),
+      log: componentLogger(this.rootLog, 'aaa'),
+      run: (command) => this.ike?.run(command),
+      now: monotonicNowMs,
+      sessionPrefix: `${this.config.ike.identity};${Date.now()}`,
+    });
+    this.log.info({ mode: aaa.mode }, 'UEs authenticated by an external AAA');
+  }
+
   private moreIkeAddresses(): IpAddress[] {
     const { ipv4, ipv6 } = this.config.addresses;
     if (this.deps.ikeAddress !== undefined || ipv4 === undefined) return [];

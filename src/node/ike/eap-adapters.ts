@@ -11,6 +11,10 @@ import {
   type EapAkaPeerConfig,
   EapAkaServer,
   type EapAkaServerConfig,
+  EapPasswordPeer,
+  EapPasswordServer,
+  type PasswordMethod,
+  type PasswordUsers,
 } from '../../eap/index.ts';
 import type { EapPeer, EapPeerStep, EapServer, EapServerFactory, EapServerStep } from '../../ike/eap.ts';
 
@@ -92,6 +96,64 @@ export function eapAkaServerFactory(config: EapAkaServerFactoryConfig): EapServe
           }
           if (e.kind === 'failure' && step.send) return { result: { ok: false, eapFailure: step.send } };
         }
+        return step.send ? { request: step.send } : {};
+      },
+    };
+  };
+}
+
+/** A fresh EAP-MD5 / EAP-GTC peer per attach for the RFC 4739 second round (no MSK: RFC 7296 §2.16). */
+export function eapPasswordPeerFactory(config: { method: PasswordMethod; secret: string }): () => EapPeer {
+  const secret = new TextEncoder().encode(config.secret);
+  return () => {
+    const peer = new EapPasswordPeer({ method: config.method, secret });
+    return {
+      handle(eap: Uint8Array): EapPeerStep {
+        const step = peer.handleRequest(eap);
+        if (step.outcome === 'success') return { result: { ok: true } };
+        if (step.outcome === 'failure') return { result: { ok: false } };
+        return step.send ? { response: step.send } : { result: { ok: false } };
+      },
+    };
+  };
+}
+
+/** Second-round users from the config (`identity` → `secret`). */
+export function passwordUsersOf(list: readonly { identity: string; secret: string }[]): PasswordUsers {
+  const map = new Map(list.map((u) => [u.identity, new TextEncoder().encode(u.secret)]));
+  return { secretOf: (identity) => map.get(identity) };
+}
+
+export interface EmbeddedEapServerConfig extends EapAkaServerFactoryConfig {
+  /** The RFC 4739 second round: the method offered first and its users. */
+  readonly secondAuth: { readonly method: PasswordMethod; readonly users: PasswordUsers };
+  /** Outcome of each second round, for logs. */
+  readonly onPasswordOutcome?: (identity: string, ok: boolean, reason?: string) => void;
+}
+
+/**
+ * The embedded AAA: EAP-AKA for the first round (the USIM), EAP-MD5/GTC against the configured users for an RFC
+ * 4739 second round (TS 33.402 external PDN authentication).
+ */
+export function embeddedEapServerFactory(config: EmbeddedEapServerConfig): EapServerFactory {
+  const { secondAuth, onPasswordOutcome, ...aka } = config;
+  const first = eapAkaServerFactory(aka);
+  return (context): EapServer => {
+    if (context.round === 0) return first(context);
+    const server = new EapPasswordServer({
+      method: secondAuth.method,
+      identity: context.ikeIdentity,
+      users: secondAuth.users,
+      random: config.random,
+    });
+    return {
+      start: () => server.start(),
+      handle(response: Uint8Array): EapServerStep {
+        const step = server.handleResponse(response);
+        const o = step.outcome;
+        if (o) onPasswordOutcome?.(context.ikeIdentity, o.ok, o.ok ? undefined : o.reason);
+        if (o?.ok && step.send) return { result: { ok: true, identity: o.identity, eapSuccess: step.send } };
+        if (o && step.send) return { result: { ok: false, eapFailure: step.send } };
         return step.send ? { request: step.send } : {};
       },
     };

@@ -22,7 +22,7 @@ import type { Ipv6Prefix } from '../../mip/types.ts';
 import { ConfigError } from '../../util/errors.ts';
 import type { IpAddress, Ipv6Address } from '../../util/ip-address.ts';
 import { identityData } from '../../wire/ike/identity.ts';
-import { eapAkaPeerFactory } from '../ike/eap-adapters.ts';
+import { eapAkaPeerFactory, eapPasswordPeerFactory } from '../ike/eap-adapters.ts';
 import type { UdpIkeAddress } from '../ike/udp-endpoint.ts';
 import { ikeTimingOf } from '../net/ike-timing.ts';
 
@@ -157,7 +157,18 @@ export function initiatorConfigOf(config: UeConfig, i: InitiatorInputs): Initiat
     natTPorts: { local: i.local.natTPort, remote: ike.ports.remoteNatT },
     alwaysUseNatT: ike.alwaysUseNatT,
     auth: {
-      rounds: [{ identity: identityData({ kind: 'rfc822', address: nai }), eapPeer }],
+      rounds: [
+        { identity: identityData({ kind: 'rfc822', address: nai }), eapPeer },
+        // RFC 4739 §2.2: the second round's IDi and its own EAP conversation (EAP-MD5/GTC, no MSK).
+        ...(ike.secondAuth
+          ? [
+              {
+                identity: identityData({ kind: 'rfc822', address: ike.secondAuth.identity }),
+                eapPeer: eapPasswordPeerFactory(ike.secondAuth),
+              },
+            ]
+          : []),
+      ],
       idr: identityData({ kind: 'fqdn', name: config.apn }),
       trust: new TrustStore(caCertificates(ike.caCertificate)),
       peerIdentity: ike.haIdentity,
