@@ -13,7 +13,9 @@
  * returned. Any other malformed line is a ConfigError naming the file and line: a lost record could replay SQNs.
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   fdatasyncSync,
   fstatSync,
   fsyncSync,
@@ -96,6 +98,8 @@ export class SqnJournal {
     const complete = text.lastIndexOf('\n') + 1;
     journal.records = parseRecords(text.slice(0, complete), path, key, onRecord);
     try {
+      // Compaction renames a new file into place: the folder must take new files too.
+      accessSync(dirname(path), constants.W_OK);
       journal.fd = openSync(path, 'a', PRIVATE_FILE_MODE);
       if (fstatSync(journal.fd).size !== complete) ftruncateSync(journal.fd, complete);
       journal.goodLength = complete;
@@ -202,7 +206,13 @@ export function formatRecord(imsi: string, sqn: number): string {
   return `${imsi} ${sqn.toString(16).padStart(12, '0')}\n`;
 }
 
-function parseRecords(text: string, path: string, key: string, onRecord: (imsi: string, sqn: number) => void): number {
+/** The records of a journal's complete lines (`text` ends with a newline or is empty); ConfigError naming `key`. */
+export function parseRecords(
+  text: string,
+  path: string,
+  key: string,
+  onRecord: (imsi: string, sqn: number) => void,
+): number {
   let count = 0;
   let line = 0;
   for (let at = 0; at < text.length; ) {
