@@ -129,22 +129,21 @@ export class SqnJournal {
     try {
       fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
       let chunk = HEADER;
-      let length = 0;
       for (const [imsi, sqn] of entries) {
         chunk += formatRecord(imsi, sqn);
         count++;
         if (chunk.length >= WRITE_CHUNK) {
-          length += writeAll(fd, chunk);
+          writeAll(fd, chunk);
           chunk = '';
         }
       }
-      length += writeAll(fd, chunk);
+      writeAll(fd, chunk);
       fsyncSync(fd);
       closeSync(fd);
       fd = undefined;
       renameSync(tmp, this.path);
       syncDirectory(dirname(this.path));
-      this.reopen(length);
+      this.reopen();
     } catch (e) {
       if (fd !== undefined) closeQuietly(fd);
       unlinkQuietly(tmp);
@@ -161,15 +160,16 @@ export class SqnJournal {
     this.fd = undefined;
   }
 
-  private reopen(length: number): void {
+  /** After a rewrite put a new, complete file in place: append to it from its end. */
+  private reopen(): void {
     this.close();
     this.fd = openSync(this.path, 'a', PRIVATE_FILE_MODE);
-    this.goodLength = length;
+    this.goodLength = fstatSync(this.fd).size;
   }
 
   private appendText(text: string): boolean {
     try {
-      if (this.fd === undefined) this.reopen(this.goodLength);
+      if (this.fd === undefined) this.reopen();
       const fd = this.fd!;
       // A failed append may have left part of its line: cut it off before the next one lands behind it.
       if (this.failing) ftruncateSync(fd, this.goodLength);
