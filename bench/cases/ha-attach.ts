@@ -129,11 +129,11 @@ function attachRig(dir: string, count: number): AttachRig {
 }
 
 const SIZES = [1, 2000, 100_000];
-const ROUNDS = 5;
+const ROUNDS = 15;
 let perAttach: Map<number, number> | undefined;
 
 /**
- * CPU µs per attach for every size, measured in interleaved rounds (0.5 s of CPU each) and the median taken, so a
+ * CPU µs per attach for every size, measured in interleaved rounds (0.2 s of CPU each) and the median taken, so a
  * change in the machine's load during the run affects every size alike.
  */
 function attachCpuAll(): Map<number, number> {
@@ -151,7 +151,7 @@ function attachCpuAll(): Map<number, number> {
       rigs.forEach((rig, i) => {
         let attaches = 0;
         const start = cpuMs();
-        while (cpuMs() - start < 500) {
+        while (cpuMs() - start < 200) {
           for (let j = 0; j < 20; j++) rig.attach();
           attaches += 20;
         }

@@ -6,7 +6,8 @@
  *   { "subscribers": [ { "imsi": "001010000000001", "k": "<32 hex>", "opc": "<32 hex>", "amf": "8000",
  *                        "sqn": "00000000001f" } ] }
  * `sqn` is the SQN of the last vector generated (SEQ_HE ‖ IND, 12 hex digits, TS 33.102 Annex C); it is
- * optional for a new subscriber, whose first vector then carries SEQ 1.
+ * optional, and a new subscriber's first vector carries SEQ 1. The HA no longer writes this file: it keeps SQN_HE
+ * in its SQN state file (src/node/aaa/sqn-journal.ts) and reads `sqn` here as a floor (files of older versions).
  */
 import {
   type HeSqnState,

@@ -13,7 +13,9 @@
  * returned. Any other malformed line is a ConfigError naming the file and line: a lost record could replay SQNs.
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   fdatasyncSync,
   fstatSync,
   fsyncSync,
@@ -96,6 +98,8 @@ export class SqnJournal {
     const complete = text.lastIndexOf('\n') + 1;
     journal.records = parseRecords(text.slice(0, complete), path, key, onRecord);
     try {
+      // Compaction renames a new file into place: the folder must take new files too.
+      accessSync(dirname(path), constants.W_OK);
       journal.fd = openSync(path, 'a', PRIVATE_FILE_MODE);
       if (fstatSync(journal.fd).size !== complete) ftruncateSync(journal.fd, complete);
       journal.goodLength = complete;
@@ -125,22 +129,21 @@ export class SqnJournal {
     try {
       fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
       let chunk = HEADER;
-      let length = 0;
       for (const [imsi, sqn] of entries) {
         chunk += formatRecord(imsi, sqn);
         count++;
         if (chunk.length >= WRITE_CHUNK) {
-          length += writeAll(fd, chunk);
+          writeAll(fd, chunk);
           chunk = '';
         }
       }
-      length += writeAll(fd, chunk);
+      writeAll(fd, chunk);
       fsyncSync(fd);
       closeSync(fd);
       fd = undefined;
       renameSync(tmp, this.path);
       syncDirectory(dirname(this.path));
-      this.reopen(length);
+      this.reopen();
     } catch (e) {
       if (fd !== undefined) closeQuietly(fd);
       unlinkQuietly(tmp);
@@ -157,15 +160,16 @@ export class SqnJournal {
     this.fd = undefined;
   }
 
-  private reopen(length: number): void {
+  /** After a rewrite put a new, complete file in place: append to it from its end. */
+  private reopen(): void {
     this.close();
     this.fd = openSync(this.path, 'a', PRIVATE_FILE_MODE);
-    this.goodLength = length;
+    this.goodLength = fstatSync(this.fd).size;
   }
 
   private appendText(text: string): boolean {
     try {
-      if (this.fd === undefined) this.reopen(this.goodLength);
+      if (this.fd === undefined) this.reopen();
       const fd = this.fd!;
       // A failed append may have left part of its line: cut it off before the next one lands behind it.
       if (this.failing) ftruncateSync(fd, this.goodLength);
@@ -202,7 +206,13 @@ export function formatRecord(imsi: string, sqn: number): string {
   return `${imsi} ${sqn.toString(16).padStart(12, '0')}\n`;
 }
 
-function parseRecords(text: string, path: string, key: string, onRecord: (imsi: string, sqn: number) => void): number {
+/** The records of a journal's complete lines (`text` ends with a newline or is empty); ConfigError naming `key`. */
+export function parseRecords(
+  text: string,
+  path: string,
+  key: string,
+  onRecord: (imsi: string, sqn: number) => void,
+): number {
   let count = 0;
   let line = 0;
   for (let at = 0; at < text.length; ) {

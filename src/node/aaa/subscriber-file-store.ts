@@ -60,6 +60,8 @@ export class SubscriberFileStore implements SubscriberStore {
   /** The highest SEQ persisted as reserved; a vector above it needs a new journal line first. */
   private readonly reserved: Float64Array;
   private readonly reserve: number;
+  /** Journal lines at which the next compaction is due: twice a line per IMSI, and more after a failed one. */
+  private compactAt = 0;
 
   private constructor(
     readonly path: string,
@@ -150,7 +152,7 @@ export class SubscriberFileStore implements SubscriberStore {
       }
       this.reserved[i] = upTo;
       this.reservations++;
-      if (this.journal.records > 2 * (this.table.count + this.orphans.size) + 1024) this.compact();
+      if (this.journal.records >= this.compactAt) this.compact();
     }
     this.seqHe[i] = seqHe;
     this.ind[i] = ind;
@@ -178,13 +180,18 @@ export class SubscriberFileStore implements SubscriberStore {
 
   /** Replaces the journal by one line per subscriber; the marks are those already durable. */
   compact(): boolean {
-    return this.journal.rewrite(this.entries((i) => Math.max(this.reserved[i]!, this.seqHe[i]!)));
+    const ok = this.journal.rewrite(this.entries((i) => Math.max(this.reserved[i]!, this.seqHe[i]!)));
+    // After a failure, not again before as many lines more: a rewrite per reservation would cost O(subscribers).
+    this.compactAt = this.journal.records + this.table.count + this.orphans.size + 1024;
+    return ok;
   }
 
   /** At start: one rewrite gives every subscriber a fresh range, so the first attach after a restart costs no sync. */
   private reserveAll(): void {
     const upTo = (i: number) => Math.min(this.seqHe[i]! + this.reserve, SEQ_MAX);
-    if (!this.journal.rewrite(this.entries(upTo))) return; // nothing reserved: each first vector tries again
+    const ok = this.journal.rewrite(this.entries(upTo));
+    this.compactAt = this.journal.records + this.table.count + this.orphans.size + 1024;
+    if (!ok) return; // nothing reserved: each first vector tries again
     for (let i = 0; i < this.table.count; i++) this.reserved[i] = upTo(i);
   }
 
