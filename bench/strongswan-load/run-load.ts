@@ -204,7 +204,7 @@ export async function runLoad(kind: ResponderKind, o: LoadOptions): Promise<Load
         doneAt = now;
       }
       if (counter.child >= o.count) break;
-      if (now - lastChange > (o.stallMs ?? 10_000)) break;
+      if (now - lastChange > (o.stallMs ?? 30_000)) break;
       await sleep(50);
     }
     const cpu1 = cpuMs(responder.pid);

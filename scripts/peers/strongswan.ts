@@ -96,6 +96,8 @@ export interface CharonOptions {
   /** load-tester plugin settings (scripts/peers/strongswan-conf.ts); the plugin is LD_PRELOADed when given. */
   readonly loadTester?: Readonly<Record<string, SettingValue>>;
   readonly charonSettings?: Readonly<Record<string, SettingValue>>;
+  /** charon's retransmit_tries (default 2 here). */
+  readonly retransmitTries?: number;
 }
 
 const live = new Set<ChildProcess>();
@@ -224,6 +226,7 @@ function writeFiles(dir: string, o: CharonOptions): void {
     logLevels: o.logLevels,
     loadTester: o.loadTester,
     charonSettings: o.charonSettings,
+    retransmitTries: o.retransmitTries,
   });
   writeFileSync(join(dir, 'strongswan.conf'), conf);
 }
