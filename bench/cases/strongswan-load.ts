@@ -73,6 +73,14 @@ export const figures: Figure[] = [
 ];
 // The machine is shared: the 1-minute load average at the end of each run, beside the figures above.
 figures.push(
-  { name: 'strongswan-load-average-strongswan-run', unit: '', measure: async () => Number((await measured()).s.load) },
-  { name: 'strongswan-load-average-dsmip-run', unit: '', measure: async () => Number((await measured()).d.load) },
+  {
+    name: 'strongswan-load-average-strongswan-run',
+    unit: 'loadavg',
+    measure: async () => Number((await measured()).s.load),
+  },
+  {
+    name: 'strongswan-load-average-dsmip-run',
+    unit: 'loadavg',
+    measure: async () => Number((await measured()).d.load),
+  },
 );

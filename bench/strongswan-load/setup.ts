@@ -122,6 +122,8 @@ export function startGenerator(o: GeneratorOptions): Promise<Charon> {
     // Only what the count needs: "IKE_SA ... established" and "CHILD_SA ... established" are level 0.
     logLevels: quietLogs(),
     charonSettings: { ikesa_table_size: 4096, ikesa_table_segments: 16 },
+    // On a shared machine a responder may fall seconds behind: give it 2 + 3.6 + 6.5 + 11.7 + 21 s.
+    retransmitTries: 5,
   });
 }
 

@@ -99,6 +99,8 @@ export interface CharonOptions {
   /** load-tester plugin settings (scripts/peers/strongswan-conf.ts); the plugin is LD_PRELOADed when given. */
   readonly loadTester?: Readonly<Record<string, SettingValue>>;
   readonly charonSettings?: Readonly<Record<string, SettingValue>>;
+  /** charon's retransmit_tries (default 2 here). */
+  readonly retransmitTries?: number;
 }
 
 const live = new Set<ChildProcess>();
@@ -229,6 +231,7 @@ function writeFiles(dir: string, o: CharonOptions): void {
     charonSettings: o.charonSettings,
     extraPlugins: o.extraPlugins,
     pluginSections: o.pluginSections,
+    retransmitTries: o.retransmitTries,
   });
   writeFileSync(join(dir, 'strongswan.conf'), conf);
 }

@@ -132,3 +132,28 @@ test('swanctl.conf of the two roles: certificate + EAP-AKA, IDi = root NAI, IDr 
   assert.throws(() => ueSwanctlConf({ remoteHost: 'a b', remotePort: 500, caCertPem: '' }), RangeError);
   for (const conf of [ha, ue]) assert.equal(conf.split('{').length, conf.split('}').length);
 });
+
+test('strongswan.conf: load-tester comes before kernel-netlink (its fake kernel), with its settings and enable = yes', () => {
+  const conf = renderStrongswanConf({
+    ...BASE,
+    loadTester: { fake_kernel: true, initiators: 4, initiator_id: '000101%.10d@nai.epc.mnc001.mcc001.3gppnetwork.org' },
+    charonSettings: { block_threshold: 1000 },
+  });
+  const load = conf.split('\n').find((l) => l.startsWith('  load = '))!;
+  assert.ok(load.includes(' load-tester '));
+  assert.ok(load.indexOf('load-tester') < load.indexOf('kernel-netlink'));
+  for (const line of [
+    '    load-tester {',
+    '      enable = yes',
+    '      fake_kernel = yes',
+    '      initiators = 4',
+    '      initiator_id = 000101%.10d@nai.epc.mnc001.mcc001.3gppnetwork.org',
+    '  block_threshold = 1000',
+  ]) {
+    assert.ok(conf.split('\n').includes(line), `missing: ${line}`);
+  }
+  assert.equal(conf.split('{').length, conf.split('}').length);
+  assert.ok(!renderStrongswanConf(BASE).includes('load-tester'));
+  assert.throws(() => renderStrongswanConf({ ...BASE, loadTester: { 'bad key': 1 } }), RangeError);
+  assert.throws(() => renderStrongswanConf({ ...BASE, charonSettings: { x: 'a}b' } }), RangeError);
+});
