@@ -2,7 +2,8 @@
  * Token buckets keyed by a string (an identity, a source address), sans-I/O: the caller passes `now`. A bucket holds
  * at most `burst` tokens and gains `perMinute` tokens a minute; each admitted event takes one. The map is bounded: a
  * flood of distinct keys (spoofed sources) evicts the buckets that are full again first, then the oldest, so memory
- * stays at `maxKeys` buckets whatever arrives.
+ * stays at `maxKeys` buckets whatever arrives: the bucket created first goes (O(1); forgetting a key refills it, so
+ * `maxKeys` must exceed the keys one attack can drain within a refill time).
  */
 
 export interface TokenBucketConfig {
@@ -51,7 +52,7 @@ export class TokenBuckets {
     const { burst, perMinute } = this.config;
     let b = this.buckets.get(key);
     if (b === undefined) {
-      if (this.buckets.size >= this.maxKeys) this.evict(now);
+      if (this.buckets.size >= this.maxKeys) this.evictOldest();
       b = { tokens: burst, at: now };
       this.buckets.set(key, b);
       return b;
@@ -63,15 +64,8 @@ export class TokenBuckets {
     return b;
   }
 
-  /** Drops buckets that have refilled (they hold nothing a new bucket would not), else the oldest one. */
-  private evict(now: number): void {
-    const { burst, perMinute } = this.config;
-    for (const [k, b] of this.buckets) {
-      if (b.tokens + ((now - b.at) * perMinute) / 60_000 >= burst) this.buckets.delete(k);
-    }
-    if (this.buckets.size >= this.maxKeys) {
-      const oldest = this.buckets.keys().next();
-      if (!oldest.done) this.buckets.delete(oldest.value);
-    }
+  private evictOldest(): void {
+    const oldest = this.buckets.keys().next();
+    if (!oldest.done) this.buckets.delete(oldest.value);
   }
 }
