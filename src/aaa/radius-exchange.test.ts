@@ -29,13 +29,18 @@ function identityResponse(nai: string, id = 0): Uint8Array {
 }
 
 /** Two AAA servers (index 0 and 1), each a RadiusServer core; `lose(i)` makes server i silent. */
-function world(clientConfig: Partial<RadiusClientConfig> = {}, store = set1Store()) {
+function world(clientConfig: Partial<RadiusClientConfig> = {}, store = set1Store(), akaPrime = false) {
   const random = seededRandom(7);
   const servers = [0, 1].map(
     () =>
       new RadiusServer({
         clients: [{ address: NAS.address, secret: SECRET }],
-        eapServerFactory: eapAkaServerFactory({ store, random, requestIdentity: false }),
+        eapServerFactory: eapAkaServerFactory({
+          store,
+          random,
+          requestIdentity: false,
+          ...(akaPrime ? { akaPrime: { networkName: 'WLAN' } } : {}),
+        }),
         random,
         sessionTimeoutSec: 3600,
       }),
@@ -245,4 +250,22 @@ test('endSession aborts the round in flight and forgets State; the server drops 
   s.handleDatagram(0, { address: '203.0.113.9', port: 1 }, w.client.pollTransmit()!.bytes);
   assert.equal(s.counters.drops['unknown-client'], 1);
   assert.equal(s.pollTransmit(), undefined);
+});
+
+test('EAP-AKA′ through RADIUS to our server (network name "WLAN"): MSK from the MPPE keys equals the peer\'s', () => {
+  const w = world({}, set1Store(), true);
+  const nai = `6${IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+  const p = eapAkaPeerFactory({
+    identity: nai,
+    akaPrime: true,
+    k: SET1.k,
+    opc: SET1.opc,
+    usimSqnState: initialUsimSqnState(),
+  })();
+  let o: RadiusOutcome = w.round(identityResponse(nai));
+  assert.equal(o.kind === 'continue' && o.eap[4], 50);
+  while (o.kind === 'continue') o = w.round(p.handle(o.eap).response!);
+  assert.equal(o.kind, 'success');
+  const fin = p.handle(o.kind === 'success' ? o.eap : new Uint8Array());
+  assert.ok(o.kind === 'success' && fin.result?.ok && bytesEqual(o.msk, fin.result.msk));
 });
