@@ -12,6 +12,7 @@ import { eapAkaPeerFactory, eapAkaServerFactory } from '../node/ike/eap-adapters
 import { bytesEqual } from '../util/hex.ts';
 import {
   decodeRadius,
+  eapMessageAttributes,
   encodeRadius,
   RadiusAttributeType as T,
   verifyResponseAuthenticator,
@@ -25,7 +26,7 @@ const NAS = { address: '192.0.2.1', port: 50000 };
 
 function identityResponse(nai: string, id = 0): Uint8Array {
   const n = new TextEncoder().encode(nai);
-  return Uint8Array.of(2, id, 0, 5 + n.length, 1, ...n);
+  return Uint8Array.of(2, id, (5 + n.length) >> 8, (5 + n.length) & 0xff, 1, ...n);
 }
 
 /** Two AAA servers (index 0 and 1), each a RadiusServer core; `lose(i)` makes server i silent. */
@@ -268,4 +269,26 @@ test('EAP-AKA′ through RADIUS to our server (network name "WLAN"): MSK from th
   assert.equal(o.kind, 'success');
   const fin = p.handle(o.kind === 'success' ? o.eap : new Uint8Array());
   assert.ok(o.kind === 'success' && fin.result?.ok && bytesEqual(o.msk, fin.result.msk));
+});
+
+test('the server drops an Access-Request without Message-Authenticator and reassembles a 300-octet EAP-Message', () => {
+  const w = world();
+  const s = w.servers[0]!;
+  const unsigned = encodeRadius({
+    code: 1,
+    identifier: 3,
+    authenticator: new Uint8Array(16).fill(5),
+    attributes: [...eapMessageAttributes(identityResponse(ROOT_NAI))],
+  });
+  s.handleDatagram(0, NAS, unsigned);
+  assert.equal(s.counters.drops['missing-message-authenticator'], 1);
+  assert.equal(s.pollTransmit(), undefined);
+  // A 300-octet EAP-Response/Identity needs two EAP-Message attributes; the server joins them and answers.
+  const longNai = `0${'1'.repeat(240)}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+  const outcome = w.round(identityResponse(longNai));
+  const request = decodeRadius(w.sent.at(-1)!.bytes);
+  assert.equal(request.attributes.filter((a) => a.kind === 'attribute' && a.type === T.EAP_MESSAGE).length, 2);
+  assert.equal(s.counters.drops.malformed, 0);
+  assert.ok(outcome.kind === 'continue' || outcome.kind === 'failure'); // answered: AKA-Identity or a reject
+  assert.equal(s.counters.requests, 1);
 });
