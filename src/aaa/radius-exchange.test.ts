@@ -12,6 +12,7 @@ import { eapAkaPeerFactory, eapAkaServerFactory } from '../node/ike/eap-adapters
 import { bytesEqual } from '../util/hex.ts';
 import {
   decodeRadius,
+  eapMessageAttributes,
   encodeRadius,
   RadiusAttributeType as T,
   verifyResponseAuthenticator,
@@ -25,17 +26,22 @@ const NAS = { address: '192.0.2.1', port: 50000 };
 
 function identityResponse(nai: string, id = 0): Uint8Array {
   const n = new TextEncoder().encode(nai);
-  return Uint8Array.of(2, id, 0, 5 + n.length, 1, ...n);
+  return Uint8Array.of(2, id, (5 + n.length) >> 8, (5 + n.length) & 0xff, 1, ...n);
 }
 
 /** Two AAA servers (index 0 and 1), each a RadiusServer core; `lose(i)` makes server i silent. */
-function world(clientConfig: Partial<RadiusClientConfig> = {}, store = set1Store()) {
+function world(clientConfig: Partial<RadiusClientConfig> = {}, store = set1Store(), akaPrime = false) {
   const random = seededRandom(7);
   const servers = [0, 1].map(
     () =>
       new RadiusServer({
         clients: [{ address: NAS.address, secret: SECRET }],
-        eapServerFactory: eapAkaServerFactory({ store, random, requestIdentity: false }),
+        eapServerFactory: eapAkaServerFactory({
+          store,
+          random,
+          requestIdentity: false,
+          ...(akaPrime ? { akaPrime: { networkName: 'WLAN' } } : {}),
+        }),
         random,
         sessionTimeoutSec: 3600,
       }),
@@ -245,4 +251,50 @@ test('endSession aborts the round in flight and forgets State; the server drops 
   s.handleDatagram(0, { address: '203.0.113.9', port: 1 }, w.client.pollTransmit()!.bytes);
   assert.equal(s.counters.drops['unknown-client'], 1);
   assert.equal(s.pollTransmit(), undefined);
+});
+
+test('EAP-AKA′ through RADIUS to our server (network name "WLAN"): MSK from the MPPE keys equals the peer\'s', () => {
+  const w = world({}, set1Store(), true);
+  const nai = `6${IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+  const p = eapAkaPeerFactory({
+    identity: nai,
+    akaPrime: true,
+    k: SET1.k,
+    opc: SET1.opc,
+    usimSqnState: initialUsimSqnState(),
+  })();
+  let o: RadiusOutcome = w.round(identityResponse(nai));
+  assert.equal(o.kind === 'continue' && o.eap[4], 50);
+  while (o.kind === 'continue') o = w.round(p.handle(o.eap).response!);
+  assert.equal(o.kind, 'success');
+  const fin = p.handle(o.kind === 'success' ? o.eap : new Uint8Array());
+  assert.ok(
+    o.kind === 'success' &&
+      fin.result?.ok &&
+      o.msk !== undefined &&
+      fin.result.msk !== undefined &&
+      bytesEqual(o.msk, fin.result.msk),
+  );
+});
+
+test('the server drops an Access-Request without Message-Authenticator and reassembles a 300-octet EAP-Message', () => {
+  const w = world();
+  const s = w.servers[0]!;
+  const unsigned = encodeRadius({
+    code: 1,
+    identifier: 3,
+    authenticator: new Uint8Array(16).fill(5),
+    attributes: [...eapMessageAttributes(identityResponse(ROOT_NAI))],
+  });
+  s.handleDatagram(0, NAS, unsigned);
+  assert.equal(s.counters.drops['missing-message-authenticator'], 1);
+  assert.equal(s.pollTransmit(), undefined);
+  // A 300-octet EAP-Response/Identity needs two EAP-Message attributes; the server joins them and answers.
+  const longNai = `0${'1'.repeat(240)}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+  const outcome = w.round(identityResponse(longNai));
+  const request = decodeRadius(w.sent.at(-1)!.bytes);
+  assert.equal(request.attributes.filter((a) => a.kind === 'attribute' && a.type === T.EAP_MESSAGE).length, 2);
+  assert.equal(s.counters.drops.malformed, 0);
+  assert.ok(outcome.kind === 'continue' || outcome.kind === 'failure'); // answered: AKA-Identity or a reject
+  assert.equal(s.counters.requests, 1);
 });

@@ -8,6 +8,7 @@ export * from './aka-sqn.ts';
 export * from './cipher.ts';
 export * from './dh.ts';
 export * from './eap-aka-keys.ts';
+export * from './eap-aka-prime-keys.ts';
 export * from './errors.ts';
 export * from './fips186-prf.ts';
 export * from './ike-prf.ts';

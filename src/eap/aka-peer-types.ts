@@ -22,6 +22,11 @@ export type EapAkaPeerConfig = AkaPeerIdentityConfig & {
    * (RFC 7296 §2.16: the IDi stands in for EAP-Response/Identity; RFC 4187 §7).
    */
   readonly ikeIdentity?: string | Uint8Array;
+  /**
+   * Also answer EAP-AKA′ (RFC 5448, type 50), with KDF 1 and the network name of AT_KDF_INPUT. Off by default:
+   * S2c authenticates with EAP-AKA (TS 33.402 §12), and without it an AKA′ request gets a Nak for EAP-AKA.
+   */
+  readonly akaPrime?: boolean;
 };
 
 /** Why the peer answered AKA-Client-Error (code 0, "unable to process packet"; RFC 4187 §6.3.1 list). */

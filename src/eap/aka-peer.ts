@@ -11,7 +11,14 @@
  * EAP-Success is taken only after our Challenge response (RFC 4187 §6.3.4); its Identifier is not compared,
  * since the packet carries nothing to protect and a mismatch could only come from a broken authenticator.
  */
-import { checkAutn, type EapAkaKeys, Milenage, type UsimSqnState } from '../crypto/index.ts';
+import {
+  checkAutn,
+  deriveCkIkPrime,
+  deriveEapAkaPrimeKeys,
+  type EapAkaKeys,
+  Milenage,
+  type UsimSqnState,
+} from '../crypto/index.ts';
 import { copyBytes } from '../util/bytes.ts';
 import { isWireError } from '../util/errors.ts';
 import { bytesEqual } from '../util/hex.ts';
@@ -71,6 +78,8 @@ export class EapAkaPeer {
   private readonly idRequests: AkaIdRequestKind[] = [];
   private readonly identityPackets: Uint8Array[] = [];
   private notificationRounds = 0;
+  /** EAP-AKA (23) until an EAP-AKA′ (50) request is accepted; every Response carries the method's Type. */
+  private type: typeof EapType.AKA | typeof EapType.AKA_PRIME = EapType.AKA;
 
   constructor(private readonly config: EapAkaPeerConfig) {
     const id = 'identity' in config ? config.identity : buildRootNai(config);
@@ -102,7 +111,7 @@ export class EapAkaPeer {
       eap = decodeEap(bytes);
     } catch (e) {
       // The EAP header was fine (else the layer would be 'eap'): an EAP-AKA request we cannot parse.
-      const akaRequest = bytes[0] === EapCode.REQUEST && bytes[4] === EapType.AKA;
+      const akaRequest = bytes[0] === EapCode.REQUEST && bytes[4] === this.type;
       if (isWireError(e) && e.layer === 'eap-aka' && akaRequest && !this.finished()) {
         return this.clientError(bytes[1]!, packet, 'MALFORMED');
       }
@@ -130,8 +139,13 @@ export class EapAkaPeer {
           [{ kind: 'eap-notification', message: body.message }],
         );
       case 'aka':
-        if (body.type === EapType.AKA) return this.onAka(req.identifier, body.subtype, body.attributes, packet);
-        return this.nak(req.identifier, packet); // EAP-AKA' (RFC 5448) is outside this peer: Nak it (RFC 3748 §5.3.1)
+        if (body.type === EapType.AKA_PRIME && this.config.akaPrime !== true) {
+          return this.nak(req.identifier, packet); // EAP-AKA′ not enabled: Nak it (RFC 3748 §5.3.1)
+        }
+        // RFC 3748 §4.1: one method per conversation; a request of the other AKA Type after ours started is dropped.
+        if (this.methodStarted && body.type !== this.type) return this.discard();
+        this.type = body.type;
+        return this.onAka(req.identifier, body.subtype, body.attributes, packet);
       case 'unknown':
         return body.type === EapType.EXPANDED ? this.discard() : this.nak(req.identifier, packet);
       case 'nak':
@@ -158,7 +172,7 @@ export class EapAkaPeer {
       return this.clientError(id, packet, 'UNEXPECTED_SUBTYPE');
     const decision = decideIdentityRequest(attrs, this.idRequests);
     if (!isIdRequestKind(decision)) return this.clientError(id, packet, decision);
-    const response = akaResponse(id, AkaSubtype.IDENTITY, [{ kind: 'identity', identity: this.identity }]);
+    const response = this.akaResponse(id, AkaSubtype.IDENTITY, [{ kind: 'identity', identity: this.identity }]);
     this.idRequests.push(decision);
     this.identityPackets.push(copyBytes(packet), response); // AT_CHECKCODE input (RFC 4187 §10.13)
     this.mkIdentity = this.identity;
@@ -171,36 +185,53 @@ export class EapAkaPeer {
   private onChallenge(id: number, attrs: readonly AkaAttribute[], packet: Uint8Array): AkaPeerStep {
     if (this.phaseNow !== 'start' && this.phaseNow !== 'identity')
       return this.clientError(id, packet, 'UNEXPECTED_SUBTYPE');
-    const problem = checkAkaAttributes(attrs, PEER_RECEIVES.challenge);
+    const prime = this.type === EapType.AKA_PRIME;
+    // RFC 5448 §3.1/§3.2: AT_KDF_INPUT and at least one AT_KDF, which may repeat (the server's KDF preferences).
+    const kdfs = attrs.filter((a) => a.kind === 'kdf').map((a) => (a.kind === 'kdf' ? a.kdf : 0));
+    const problem = checkAkaAttributes(
+      attrs.filter((a) => a.kind !== 'kdf'),
+      prime ? PEER_RECEIVES.challengePrime : PEER_RECEIVES.challenge,
+    );
     if (problem) return this.clientError(id, packet, problem);
+    if (!prime && kdfs.length > 0) return this.clientError(id, packet, 'UNEXPECTED_ATTRIBUTE');
     const rand = findAkaAttribute(attrs, 'rand')!.rand;
     const autn = findAkaAttribute(attrs, 'autn')!.autn;
     this.methodStarted = true;
+    // RFC 5448 §3.2: only KDF 1 is implemented; offered first, it is used; otherwise the peer cannot go on.
+    // TS 33.402 §6.1: EAP-AKA′ needs the AMF separation bit (the first bit of AMF, AUTN octet 6) set.
+    if (prime && (kdfs[0] !== 1 || (autn[6]! & 0x80) === 0)) {
+      this.phaseNow = 'failure';
+      const reject = this.akaResponse(id, AkaSubtype.AUTHENTICATION_REJECT, []);
+      return this.reply(packet, reject, [{ kind: 'failure', reason: 'AUTN_REJECTED' }]);
+    }
     const usim = checkAutn(this.milenage, rand, autn, this.usimState, this.config.sqnPolicy);
     if (!usim.ok && usim.reason === 'MAC_FAILURE') {
       this.phaseNow = 'failure';
-      const reject = akaResponse(id, AkaSubtype.AUTHENTICATION_REJECT, []);
+      const reject = this.akaResponse(id, AkaSubtype.AUTHENTICATION_REJECT, []);
       return this.reply(packet, reject, [{ kind: 'failure', reason: 'AUTN_REJECTED' }]);
     }
     if (!usim.ok) {
-      const syncFailure = akaResponse(id, AkaSubtype.SYNCHRONIZATION_FAILURE, [{ kind: 'auts', auts: usim.auts }]);
+      const syncFailure = this.akaResponse(id, AkaSubtype.SYNCHRONIZATION_FAILURE, [{ kind: 'auts', auts: usim.auts }]);
       return this.reply(packet, syncFailure, [{ kind: 'sync-failure', sqnReason: usim.sqnReason }]);
     }
     // The USIM has accepted the SQN whatever AT_MAC turns out to be, as a real USIM would (TS 33.102 §6.3.3).
     this.usimState = usim.newState;
     const events: AkaPeerEvent[] = [{ kind: 'usim-sqn-updated', state: usim.newState }];
-    const keys = deriveAkaSessionKeys(this.mkIdentity, usim.ck, usim.ik);
+    const keys = prime
+      ? this.primeKeys(attrs, autn, usim.ck, usim.ik)
+      : deriveAkaSessionKeys(this.mkIdentity, usim.ck, usim.ik);
     if (checkAkaMac(packet, keys.kAut) !== 'ok') return this.clientError(id, packet, 'BAD_MAC', events);
     const checkcode = findAkaAttribute(attrs, 'checkcode');
-    if (checkcode && !checkcodeMatches(checkcode.checkcode, this.identityPackets)) {
+    const hash = prime ? 'sha256' : 'sha1';
+    if (checkcode && !checkcodeMatches(checkcode.checkcode, this.identityPackets, hash)) {
       return this.clientError(id, packet, 'BAD_CHECKCODE', events);
     }
     const attributes: AkaAttribute[] = [{ kind: 'res', resLengthBits: usim.res.length * 8, res: usim.res }];
     // §10.13: optional for the peer; sent back when the server used it, so both ends check the identity round.
-    if (checkcode) attributes.push({ kind: 'checkcode', checkcode: computeCheckcode(this.identityPackets) });
+    if (checkcode) attributes.push({ kind: 'checkcode', checkcode: computeCheckcode(this.identityPackets, hash) });
     // AT_RESULT_IND is never echoed: this peer does not ask for protected result indications (§6.2).
     const response = encodeAkaWithMac(
-      { kind: 'response', identifier: id, subtype: AkaSubtype.CHALLENGE, attributes },
+      { kind: 'response', type: this.type, identifier: id, subtype: AkaSubtype.CHALLENGE, attributes },
       keys.kAut,
     );
     this.keys = keys;
@@ -230,8 +261,11 @@ export class EapAkaPeer {
     this.notificationRounds++;
     // §9.11: the Response carries AT_MAC exactly when the Request's P bit is 0.
     const response = kAut
-      ? encodeAkaWithMac({ kind: 'response', identifier: id, subtype: AkaSubtype.NOTIFICATION, attributes: [] }, kAut)
-      : akaResponse(id, AkaSubtype.NOTIFICATION, []);
+      ? encodeAkaWithMac(
+          { kind: 'response', type: this.type, identifier: id, subtype: AkaSubtype.NOTIFICATION, attributes: [] },
+          kAut,
+        )
+      : this.akaResponse(id, AkaSubtype.NOTIFICATION, []);
     const events: AkaPeerEvent[] = [{ kind: 'notification', code }];
     if (failure) {
       this.phaseNow = 'failure';
@@ -264,7 +298,7 @@ export class EapAkaPeer {
   ): AkaPeerStep {
     this.phaseNow = 'failure';
     const code = { kind: 'client-error-code', clientErrorCode: AkaClientErrorCode.UNABLE_TO_PROCESS_PACKET } as const;
-    return this.reply(packet, akaResponse(id, AkaSubtype.CLIENT_ERROR, [code]), [
+    return this.reply(packet, this.akaResponse(id, AkaSubtype.CLIENT_ERROR, [code]), [
       ...events,
       { kind: 'failure', reason: 'CLIENT_ERROR', cause },
     ]);
@@ -282,6 +316,21 @@ export class EapAkaPeer {
     return { send: response, events };
   }
 
+  /**
+   * EAP-AKA′ keys: CK′ ‖ IK′ from the network name in AT_KDF_INPUT and SQN ⊕ AK (AUTN's first 6 octets)
+   * (TS 33.402 Annex A.2), then MK = PRF′(IK′ ‖ CK′, "EAP-AKA'" ‖ Identity) (RFC 5448 §3.3).
+   */
+  private primeKeys(attrs: readonly AkaAttribute[], autn: Uint8Array, ck: Uint8Array, ik: Uint8Array): EapAkaKeys {
+    const networkName = findAkaAttribute(attrs, 'kdf-input')!.networkName;
+    const { ckPrime, ikPrime } = deriveCkIkPrime(ck, ik, networkName, autn.subarray(0, 6));
+    const k = deriveEapAkaPrimeKeys(this.mkIdentity, ckPrime, ikPrime);
+    return { kEncr: k.kEncr, kAut: k.kAut, msk: k.msk, emsk: k.emsk };
+  }
+
+  private akaResponse(identifier: number, subtype: number, attributes: readonly AkaAttribute[]): Uint8Array {
+    return encodeEapAka({ kind: 'response', type: this.type, identifier, subtype, attributes });
+  }
+
   private discard(): AkaPeerStep {
     this.stats.discarded++;
     return { events: NO_EVENTS };
@@ -294,10 +343,6 @@ export class EapAkaPeer {
 
 function eapResponse(identifier: number, body: EapRequest['body']): EapPacket {
   return { kind: 'response', identifier, body };
-}
-
-function akaResponse(identifier: number, subtype: number, attributes: readonly AkaAttribute[]): Uint8Array {
-  return encodeEapAka({ kind: 'response', identifier, subtype, attributes });
 }
 
 function isIdRequestKind(v: string): v is AkaIdRequestKind {

@@ -24,6 +24,11 @@ export const PEER_RECEIVES = {
     required: ['rand', 'autn', 'mac'],
     optional: ['result-ind', 'checkcode', 'iv', 'encr-data', 'bidding'],
   },
+  // RFC 5448 §3.1, §3.2: EAP-AKA′ adds AT_KDF_INPUT (required) and AT_KDF (checked apart: it may repeat).
+  challengePrime: {
+    required: ['rand', 'autn', 'mac', 'kdf-input'],
+    optional: ['result-ind', 'checkcode', 'iv', 'encr-data'],
+  },
   // §9.10: AT_NOTIFICATION MUST be included; AT_MAC depends on the P bit (checked by the peer).
   notification: { required: ['notification'], optional: ['mac', 'iv', 'encr-data'] },
 } as const satisfies Record<string, AkaMessageRule>;

@@ -24,6 +24,11 @@ export interface EapAkaServerConfig {
   /** Identifier of the first Request (0–255); by default random (RFC 3748 §4.1 recommends it). */
   readonly initialIdentifier?: number;
   readonly sqnPolicy?: SqnPolicy;
+  /**
+   * Run EAP-AKA′ (RFC 5448, type 50) instead of EAP-AKA, with KDF 1 and this access network name in
+   * AT_KDF_INPUT (the input of CK′/IK′, TS 33.402 Annex A.2). Permanent identities then start with "6".
+   */
+  readonly akaPrime?: { readonly networkName: string };
 }
 
 /** Why a run ended in EAP-Failure. */

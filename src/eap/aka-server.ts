@@ -13,7 +13,16 @@
  * for after a *successful* Challenge round and need AT_MAC (§6.1, §9.10), and 1031 "not subscribed" is such a
  * code, so an unknown IMSI also gets 16384 (as §4.1.7 prescribes for an invalid permanent identity).
  */
-import { buildAuthVector, Milenage, resyncHeSqn, sqnFromBytes, sqnToBytes, verifyAuts } from '../crypto/index.ts';
+import {
+  buildAuthVector,
+  deriveCkIkPrime,
+  deriveEapAkaPrimeKeys,
+  Milenage,
+  resyncHeSqn,
+  sqnFromBytes,
+  sqnToBytes,
+  verifyAuts,
+} from '../crypto/index.ts';
 import { copyBytes } from '../util/bytes.ts';
 import { isWireError } from '../util/errors.ts';
 import {
@@ -73,8 +82,10 @@ export class EapAkaServer {
   private readonly identityPackets: Uint8Array[] = [];
   private failureReason: AkaServerFailureReason = 'CLIENT_ERROR';
   private events: AkaServerEvent[] = [];
+  private readonly type: typeof EapType.AKA | typeof EapType.AKA_PRIME;
 
   constructor(private readonly config: EapAkaServerConfig) {
+    this.type = config.akaPrime ? EapType.AKA_PRIME : EapType.AKA;
     const first = config.initialIdentifier ?? this.randomBytes(1)[0]!;
     if (!Number.isInteger(first) || first < 0 || first > 255) throw new RangeError(`initialIdentifier ${first}`);
     this.identifier = (first - 1) & 0xff; // so the first Request carries `first`
@@ -98,7 +109,7 @@ export class EapAkaServer {
     if (this.phaseNow !== 'idle') throw new RangeError('EapAkaServer.start() called twice');
     const ike = this.config.ikeIdentity;
     const ikeId = typeof ike === 'string' ? encoder.encode(ike) : ike === undefined ? undefined : copyBytes(ike);
-    const permanent = ikeId && parsePermanentIdentity(ikeId);
+    const permanent = ikeId && parsePermanentIdentity(ikeId, this.method);
     if (!permanent || (this.config.requestIdentity ?? false)) {
       this.phaseNow = 'identity';
       return this.request(AkaSubtype.IDENTITY, [{ kind: 'permanent-id-req' }]);
@@ -114,7 +125,7 @@ export class EapAkaServer {
     try {
       eap = decodeEap(bytes);
     } catch (e) {
-      const ours = bytes[0] === EapCode.RESPONSE && bytes[1] === this.identifier && bytes[4] === EapType.AKA;
+      const ours = bytes[0] === EapCode.RESPONSE && bytes[1] === this.identifier && bytes[4] === this.type;
       if (isWireError(e) && e.layer === 'eap-aka' && ours) return this.afterError('MALFORMED_RESPONSE');
       return this.discard();
     }
@@ -128,7 +139,7 @@ export class EapAkaServer {
       this.failureReason = 'NAK';
       return this.finish('failure');
     }
-    if (body.kind !== 'aka' || body.type !== EapType.AKA) return this.discard(); // Type mismatch, RFC 3748 §4.1
+    if (body.kind !== 'aka' || body.type !== this.type) return this.discard(); // Type mismatch, RFC 3748 §4.1
     this.anyResponse = true;
     if (body.subtype === AkaSubtype.CLIENT_ERROR) {
       this.failureReason = 'CLIENT_ERROR'; // RFC 4187 §6.3.1: "the EAP server MUST issue the EAP-Failure"
@@ -146,7 +157,7 @@ export class EapAkaServer {
     const identity = findAkaAttribute(attrs, 'identity')!.identity;
     // §10.13: the request counts once its response has arrived; both as transmitted / received.
     this.identityPackets.push(this.outstanding!, copyBytes(packet));
-    const permanent = parsePermanentIdentity(identity);
+    const permanent = parsePermanentIdentity(identity, this.method);
     if (!permanent) return this.afterError('INVALID_IDENTITY');
     this.identity = identity;
     return this.beginChallenge(permanent.imsi);
@@ -166,7 +177,7 @@ export class EapAkaServer {
           return this.afterError('BAD_RES');
         }
         const checkcode = findAkaAttribute(attrs, 'checkcode');
-        if (checkcode && !checkcodeMatches(checkcode.checkcode, this.identityPackets)) {
+        if (checkcode && !checkcodeMatches(checkcode.checkcode, this.identityPackets, this.checkcodeHash)) {
           return this.afterError('BAD_CHECKCODE');
         }
         return this.finish('success');
@@ -215,21 +226,29 @@ export class EapAkaServer {
     if (!next.ok) return this.afterError(next.reason);
     this.events.push({ kind: 'sqn-updated', imsi: subscriber.imsi, sqn: next.state, cause: 'vector' });
     const rand = this.randomBytes(RAND_BYTES);
-    const vector = buildAuthVector(this.milenage!, rand, sqnToBytes(next.sqn), subscriber.amf);
-    const keys = deriveAkaSessionKeys(this.identity!, vector.ck, vector.ik);
+    const prime = this.config.akaPrime;
+    // TS 33.402 §6.1: vectors for EAP-AKA′ have the AMF separation bit (the first bit of AMF) set.
+    const amf = prime ? Uint8Array.of(subscriber.amf[0]! | 0x80, subscriber.amf[1]!) : subscriber.amf;
+    const vector = buildAuthVector(this.milenage!, rand, sqnToBytes(next.sqn), amf);
+    const keys = prime
+      ? primeKeys(this.identity!, vector, prime.networkName)
+      : deriveAkaSessionKeys(this.identity!, vector.ck, vector.ik);
     this.challenge = { rand, xres: vector.xres, keys };
     const attributes: AkaAttribute[] = [
       { kind: 'rand', rand },
       { kind: 'autn', autn: vector.autn },
     ];
+    // RFC 5448 §3.1, §3.2: the network name for CK′/IK′, and KDF 1, the only one defined.
+    if (prime)
+      attributes.push({ kind: 'kdf-input', networkName: encoder.encode(prime.networkName) }, { kind: 'kdf', kdf: 1 });
     // §10.13 (RECOMMENDED): protect the AKA-Identity round, if there was one, under AT_MAC.
     if (this.identityPackets.length > 0) {
-      attributes.push({ kind: 'checkcode', checkcode: computeCheckcode(this.identityPackets) });
+      attributes.push({ kind: 'checkcode', checkcode: computeCheckcode(this.identityPackets, this.checkcodeHash) });
     }
     this.phaseNow = 'challenge';
     this.identifier = (this.identifier + 1) & 0xff;
     const packet = encodeAkaWithMac(
-      { kind: 'request', identifier: this.identifier, subtype: AkaSubtype.CHALLENGE, attributes },
+      { kind: 'request', type: this.type, identifier: this.identifier, subtype: AkaSubtype.CHALLENGE, attributes },
       keys.kAut,
     );
     return this.sendRequest(packet);
@@ -245,7 +264,9 @@ export class EapAkaServer {
 
   private request(subtype: number, attributes: readonly AkaAttribute[]): AkaServerStep {
     this.identifier = (this.identifier + 1) & 0xff;
-    return this.sendRequest(encodeEapAka({ kind: 'request', identifier: this.identifier, subtype, attributes }));
+    return this.sendRequest(
+      encodeEapAka({ kind: 'request', type: this.type, identifier: this.identifier, subtype, attributes }),
+    );
   }
 
   private sendRequest(packet: Uint8Array): AkaServerStep {
@@ -281,9 +302,29 @@ export class EapAkaServer {
     return { events: [] };
   }
 
+  private get method(): 'aka' | 'aka-prime' {
+    return this.type === EapType.AKA_PRIME ? 'aka-prime' : 'aka';
+  }
+
+  /** AT_CHECKCODE hashes with SHA-1 for EAP-AKA, SHA-256 for EAP-AKA′ (RFC 5448 §3.4.1). */
+  private get checkcodeHash(): 'sha1' | 'sha256' {
+    return this.type === EapType.AKA_PRIME ? 'sha256' : 'sha1';
+  }
+
   private randomBytes(n: number): Uint8Array {
     const b = this.config.random(n);
     if (b.length !== n) throw new RangeError(`random(${n}) returned ${b.length} bytes`);
     return b;
   }
+}
+
+/** EAP-AKA′ keys of a vector: CK′/IK′ with the network name and SQN ⊕ AK (AUTN's first 6 octets), then PRF′. */
+function primeKeys(
+  identity: Uint8Array,
+  vector: { readonly ck: Uint8Array; readonly ik: Uint8Array; readonly autn: Uint8Array },
+  networkName: string,
+): ReturnType<typeof deriveAkaSessionKeys> {
+  const { ckPrime, ikPrime } = deriveCkIkPrime(vector.ck, vector.ik, networkName, vector.autn.subarray(0, 6));
+  const k = deriveEapAkaPrimeKeys(identity, ckPrime, ikPrime);
+  return { kEncr: k.kEncr, kAut: k.kAut, msk: k.msk, emsk: k.emsk };
 }

@@ -19,6 +19,8 @@ const MNC_PATTERN = /^[0-9]{2,3}$/;
 const AKA_PERMANENT_PREFIX = '0';
 const ROOT_NAI_PATTERN = /^0([0-9]{6,15})@nai\.epc\.mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.org$/;
 const PERMANENT_PATTERN = /^0([0-9]{6,15})(?:@([^@]+))?$/;
+/** RFC 5448 §3: EAP-AKA′ permanent usernames start with "6". */
+const AKA_PRIME_PERMANENT_PATTERN = /^6([0-9]{6,15})(?:@([^@]+))?$/;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -100,10 +102,11 @@ export function parseRootNai(identity: Uint8Array | string): RootNai | undefined
  */
 export function parsePermanentIdentity(
   identity: Uint8Array | string,
+  method: 'aka' | 'aka-prime' = 'aka',
 ): { readonly imsi: string; readonly realm?: string } | undefined {
   const text = asText(identity);
   if (text === undefined) return undefined;
-  const m = PERMANENT_PATTERN.exec(text);
+  const m = (method === 'aka-prime' ? AKA_PRIME_PERMANENT_PATTERN : PERMANENT_PATTERN).exec(text);
   if (!m) return undefined;
   const imsi = m[1]!;
   return m[2] === undefined ? { imsi } : { imsi, realm: m[2] };

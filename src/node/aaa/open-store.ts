@@ -5,17 +5,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { HaConfig } from '../../config/load.ts';
 import type { Logger } from '../../obs/log.ts';
+import { ConfigError } from '../../util/errors.ts';
 import { SubscriberFileStore } from './subscriber-file-store.ts';
 
 export const SQN_STATE_KEY = 'ha.aaa.sqnStateFile';
 
 /** `configDir`: the config file's folder, which a relative `sqnStateFile` is taken from (default: the cwd). */
-export function openSubscriberFileStore(
-  file: string,
-  aaa: HaConfig['aaa'],
-  log: Logger,
-  configDir?: string,
-): SubscriberFileStore {
+export function openSubscriberFileStore(aaa: HaConfig['aaa'], log: Logger, configDir?: string): SubscriberFileStore {
+  const file = aaa.subscriberFile;
+  // The schema asks for it in mode embedded, the only mode that opens the store.
+  if (file === undefined) throw new ConfigError('INVALID', 'ha.aaa.subscriberFile', 'needed for the embedded AAA');
   const state = aaa.sqnStateFile;
   return SubscriberFileStore.open(file, {
     ...(state !== undefined ? { sqnStateFile: isAbsolute(state) ? state : resolve(configDir ?? '.', state) } : {}),

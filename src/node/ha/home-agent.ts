@@ -428,7 +428,6 @@ export class HomeAgent {
     if (this.deps.subscriberStore) return this.deps.subscriberStore;
     if (this.config.aaa.mode !== 'embedded' || file === undefined) return new InMemorySubscriberStore();
     this.ownedStore = openSubscriberFileStore(
-      file,
       this.config.aaa,
       componentLogger(this.rootLog, 'aaa'),
       this.deps.configDir,

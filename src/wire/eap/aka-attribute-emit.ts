@@ -16,6 +16,7 @@ import {
   AKA_CHECKCODE_BYTES,
   AKA_ENCR_BLOCK_BYTES,
   AKA_MAX_ATTRIBUTE_BYTES,
+  AKA_PRIME_CHECKCODE_BYTES,
   AKA_RES_MAX_BITS,
   AKA_RES_MIN_BITS,
 } from './constants.ts';
@@ -136,8 +137,8 @@ export function emitAkaAttribute(a: AkaAttribute, w: Writer): void {
       w.u16(0).bytes(a.encryptedData);
       return;
     case 'checkcode':
-      if (a.checkcode.length !== 0 && a.checkcode.length !== AKA_CHECKCODE_BYTES) {
-        throw new RangeError(`checkcode: must be 0 or 20 bytes, got ${a.checkcode.length}`);
+      if (![0, AKA_CHECKCODE_BYTES, AKA_PRIME_CHECKCODE_BYTES].includes(a.checkcode.length)) {
+        throw new RangeError(`checkcode: must be 0, 20 or 32 bytes, got ${a.checkcode.length}`);
       }
       w.u16(0).bytes(a.checkcode);
       return;

@@ -114,8 +114,11 @@ export function parseAkaAttribute(r: Reader): AkaAttribute {
       return { kind: 'encr-data', encryptedData: v.bytesCopy(v.remaining, 'encrypted data') };
     }
     case T.AT_CHECKCODE: {
-      // RFC 4187 §10.13: 2 reserved bytes then no checkcode or a 20-byte SHA-1 value.
-      if (units !== 1 && units !== 6) fail(r, 'BAD_LENGTH', start + 1, `AT_CHECKCODE: length ${units}, must be 1 or 6`);
+      // RFC 4187 §10.13: 2 reserved bytes then no checkcode or a 20-byte SHA-1 value; EAP-AKA′ uses a 32-byte
+      // SHA-256 value (RFC 5448 §3.4.1).
+      if (units !== 1 && units !== 6 && units !== 9) {
+        fail(r, 'BAD_LENGTH', start + 1, `AT_CHECKCODE: length ${units}, must be 1, 6 or 9`);
+      }
       v.skipBytes(2, 'reserved');
       return { kind: 'checkcode', checkcode: v.bytesCopy(v.remaining, 'checkcode') };
     }

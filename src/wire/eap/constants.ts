@@ -102,6 +102,8 @@ export const AKA_MAC_BYTES = 16;
 export const AKA_IV_BYTES = 16;
 export const AKA_NONCE_S_BYTES = 16;
 export const AKA_CHECKCODE_BYTES = 20; // SHA-1; the checkcode may also be absent (0 bytes)
+/** EAP-AKA′ AT_CHECKCODE: SHA-256 (RFC 5448 §3.4.1). */
+export const AKA_PRIME_CHECKCODE_BYTES = 32;
 export const AKA_ENCR_BLOCK_BYTES = 16; // AES-128-CBC block
 /** RES is 32..128 bits (RFC 4187 §10.8 citing TS 33.105). */
 export const AKA_RES_MIN_BITS = 32;

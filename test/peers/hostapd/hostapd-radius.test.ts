@@ -27,6 +27,7 @@ const UNKNOWN_NAI = `0${UNKNOWN_IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
 /** Set 1's keys under a second IMSI whose HE SQN is far ahead: SEQ 2^29 > Δ = 2^28 (TS 33.102 Annex C.2.1). */
 const AHEAD_IMSI = '001010000000002';
 const AHEAD_NAI = `0${AHEAD_IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+const PRIME_NAI = `6${IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
 const AHEAD_LINE = { ...SET1_LINE, imsi: AHEAD_IMSI, sqn: '000400000000' };
 
 const identityResponse = (nai: string) => {
@@ -34,12 +35,11 @@ const identityResponse = (nai: string) => {
   return Uint8Array.of(2, 0, 0, 5 + n.length, 1, ...n);
 };
 
-function peerFactory(k = SET1.k, imsi = IMSI) {
+function peerFactory(k = SET1.k, imsi = IMSI, akaPrime = false) {
   const events: string[] = [];
   const make = eapAkaPeerFactory({
-    imsi,
-    mcc: '001',
-    mnc: '01',
+    // EAP-AKA′ permanent identities start with "6" (RFC 5448 §3; hostapd's eap_user "6"* AKA').
+    ...(akaPrime ? { identity: PRIME_NAI, akaPrime: true } : { imsi, mcc: '001', mnc: '01' }),
     k,
     opc: SET1.opc,
     usimSqnState: initialUsimSqnState(),
@@ -55,7 +55,9 @@ async function attach(backend: RadiusBackend, peer: EapPeer, nai = ROOT_NAI) {
   const ask = (eap: Uint8Array) =>
     backend.exchange({ sessionKey, identity: nai, eap, peerAddress: '127.0.0.1', peerPort: 4500, round: 1 });
   let r: EapRoundResult = await ask(identityResponse(nai));
+  const requestTypes: number[] = [];
   for (let i = 0; r.kind === 'continue' && i < 10; i++) {
+    requestTypes.push(r.eap[4]!);
     const step = peer.handle(r.eap);
     if (!step.response) break;
     r = await ask(step.response);
@@ -66,7 +68,7 @@ async function attach(backend: RadiusBackend, peer: EapPeer, nai = ROOT_NAI) {
     if (fin.result?.ok) peerMsk = fin.result.msk;
   }
   backend.endSession(sessionKey, 'logout');
-  return { r, peerMsk };
+  return { r, peerMsk, requestTypes };
 }
 
 let aaa: HostapdAaa;
@@ -96,6 +98,19 @@ test("EAP-AKA through hostapd: Access-Accept, MSK = MS-MPPE-Recv-Key ‖ Send-Ke
     assert.equal(backend.counters.challenges >= 2, true); // AKA-Identity round, then AKA-Challenge
     const drops = Object.values(backend.counters.drops).reduce((a, b) => a + b, 0);
     assert.equal(drops, 0);
+  } finally {
+    await backend.close();
+  }
+});
+
+test("EAP-AKA′ through hostapd (type 50, KDF 1, CK′/IK′ from AT_KDF_INPUT): MSK equal to the peer's", async () => {
+  const backend = await backendFor([{ host: '127.0.0.1', port: aaa.port }]);
+  try {
+    const { make, events } = peerFactory(SET1.k, IMSI, true);
+    const { r, peerMsk, requestTypes } = await attach(backend, make(), PRIME_NAI);
+    assert.equal(r.kind, 'success', `${r.kind === 'failure' ? r.detail : ''} peer: ${events.join(', ')}`);
+    assert.deepEqual([...new Set(requestTypes)], [50]); // every EAP Request was EAP-AKA′
+    assert.ok(r.kind === 'success' && peerMsk && r.msk !== undefined && bytesEqual(r.msk, peerMsk));
   } finally {
     await backend.close();
   }
