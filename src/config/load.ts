@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { aaaSchema } from './aaa-schema.ts';
 import { ConfigFileError, configIssuesOf } from './errors.ts';
 import { type DeepReadonly, deepFreeze } from './freeze.ts';
 import { haSchema } from './ha-schema.ts';
@@ -15,6 +16,7 @@ import { parseYamlSource, type YamlSource, YamlSyntaxError } from './yaml-source
 export type UeConfig = DeepReadonly<z.output<typeof ueSchema>>;
 export type HaConfig = DeepReadonly<z.output<typeof haSchema>>;
 export type HaAaaConfig = HaConfig['aaa'];
+export type AaaConfig = DeepReadonly<z.output<typeof aaaSchema>>;
 
 export interface ConfigInput {
   /** The YAML file to read. */
@@ -85,4 +87,8 @@ export function loadUeConfig(input: ConfigInput): UeConfig {
 
 export function loadHaConfig(input: ConfigInput): HaConfig {
   return loadConfig(haSchema, 'ha', input);
+}
+
+export function loadAaaConfig(input: ConfigInput): AaaConfig {
+  return loadConfig(aaaSchema, 'aaa', input);
 }
