@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { type DemoAaa, parseAaaUrl } from '../node/demo/demo-aaa.ts';
 import { type DemoNamespacePlan, demoNamespacePlan, runInPrivateNamespace } from '../node/demo/demo-namespace.ts';
 import { DemoFailedError, type DemoResult, DemoUnavailableError, runDemo } from '../node/demo/run-demo.ts';
 import { renderLadderHtml } from '../obs/ladder/render-html.ts';
 import { renderSummaryText } from '../obs/ladder/render-summary.ts';
 import { renderLadderText } from '../obs/ladder/render-text.ts';
 import type { TraceEntry } from '../obs/ladder/trace.ts';
+import { ConfigError } from '../util/errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { toPlain } from './render.ts';
 
@@ -14,6 +16,7 @@ interface DemoFlags {
   keylog?: string;
   html?: string;
   access: 'ipv4' | 'ipv6';
+  aaa?: string;
   nat?: boolean;
   atHome?: boolean;
   json?: boolean;
@@ -77,11 +80,24 @@ export function addDemoCommand(program: Command, setExit: (code: number) => void
     .option('--nat', 'put a NAT (in process) between the UE and the HA, rewriting address and port')
     .option('--at-home', 'the UE is on its home link: no binding, no tunnel')
     .option('--json', 'print one JSON document (trace and summary) instead of text')
+    .option(
+      '--aaa <url>',
+      'authenticate through an external AAA: radius://SECRET@HOST[:PORT], diameter://HOST[:PORT]/REALM',
+    )
     .option('--no-namespace', 'as root too, stay on loopback aliases (no private network namespace, no raw sockets)')
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: DemoFlags) => {
       if (flags.nat && flags.access === 'ipv6') {
         console.error('dsmip demo: --nat is an IPv4 NAT (RFC 5555 §4.2); use it with --access ipv4');
+        setExit(EXIT.USAGE);
+        return;
+      }
+      let aaa: DemoAaa | undefined;
+      try {
+        aaa = flags.aaa === undefined ? undefined : parseAaaUrl(flags.aaa);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        console.error(`dsmip demo: ${e.message}`);
         setExit(EXIT.USAGE);
         return;
       }
@@ -98,6 +114,7 @@ export function addDemoCommand(program: Command, setExit: (code: number) => void
           access: flags.access,
           nat: flags.nat === true,
           atHome: flags.atHome === true,
+          ...(aaa ? { aaa } : {}),
           ...(flags.pcap ? { pcap: flags.pcap } : {}),
           ...(flags.keylog ? { keylogDir: flags.keylog } : {}),
           ...(plan.kind === 'inside' ? { network: 'namespace' } : { aliasesReason: plan.reason }),
@@ -138,6 +155,7 @@ function argsOf(f: DemoFlags): string[] {
     ...(f.nat ? ['--nat'] : []),
     ...(f.atHome ? ['--at-home'] : []),
     ...(f.json ? ['--json'] : []),
+    ...(f.aaa ? ['--aaa', f.aaa] : []),
     ...(f.pcap ? ['--pcap', f.pcap] : []),
     ...(f.keylog ? ['--keylog', f.keylog] : []),
     ...(f.html ? ['--html', f.html] : []),

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { addAaaCommand } from './aaa-command.ts';
 import { addDecodeCommand } from './decode-command.ts';
 import { addDemoCommand } from './demo-command.ts';
 import { EXIT } from './exit-codes.ts';
@@ -23,6 +24,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addDemoCommand(program, setExit);
   addHaCommand(program, setExit);
   addUeCommand(program, setExit);
+  addAaaCommand(program, setExit);
   addDecodeCommand(program, setExit);
   return program;
 }

@@ -3,14 +3,16 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseSubscriberFile } from '../eap/subscriber.ts';
 import { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
+import { aaaSchema } from './aaa-schema.ts';
 import { haSchema } from './ha-schema.ts';
-import { loadHaConfig, loadUeConfig } from './load.ts';
+import { loadAaaConfig, loadHaConfig, loadUeConfig } from './load.ts';
 import { schemaLeafPaths, treeLeafPaths } from './schema-walk.ts';
 import { ueSchema } from './ue-schema.ts';
 import { parseYamlSource } from './yaml-source.ts';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url);
 const UE_EXAMPLES = ['ue.yaml', 'ue-ipv6.yaml'];
+const AAA_EXAMPLES = ['aaa.yaml'];
 const HA_EXAMPLES = ['ha.yaml', 'ha-relay.yaml', 'ha-radius.yaml', 'ha-diameter.yaml'];
 
 function examplePath(name: string): string {
@@ -43,6 +45,14 @@ test('every example HA config loads', () => {
   assert.equal(diameter!.aaa.diameter!.servers[0]!.port, 3868);
 });
 
+test('the example AAA server config loads', () => {
+  const aaa = loadAaaConfig({ file: examplePath('aaa.yaml') });
+  assert.equal(aaa.radius!.listen.port, 1812);
+  assert.equal(aaa.diameter!.listen.address.toString(), '::1');
+  assert.deepEqual(aaa.diameter!.applications, ['eap', 's6b']);
+  assert.equal(aaa.secondAuth.users[0]!.identity, 'alice@corporate.example');
+});
+
 test('the example subscriber file parses and holds the demo subscriber (TS 35.208 set 1)', () => {
   const subscribers = parseSubscriberFile(readFileSync(examplePath('subscribers.json'), 'utf8'));
   assert.equal(subscribers.length, 2);
@@ -66,6 +76,7 @@ test('every schema key path has a valid example', () => {
   for (const [schema, root, files] of [
     [ueSchema, 'ue', UE_EXAMPLES],
     [haSchema, 'ha', HA_EXAMPLES],
+    [aaaSchema, 'aaa', AAA_EXAMPLES],
   ] as const) {
     const present = exampleLeafPaths(files);
     const missing = schemaLeafPaths(schema, root).filter((p) => !present.has(p));

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { aaaSchema } from './aaa-schema.ts';
 import { ConfigFileError, configIssuesOf } from './errors.ts';
 import { type DeepReadonly, deepFreeze } from './freeze.ts';
 import { haSchema } from './ha-schema.ts';
@@ -17,6 +18,7 @@ export type UeConfig = DeepReadonly<z.output<typeof ueSchema>>;
 /** A validated, deeply frozen Home Agent config (`ha:` of a config file). */
 export type HaConfig = DeepReadonly<z.output<typeof haSchema>>;
 export type HaAaaConfig = HaConfig['aaa'];
+export type AaaConfig = DeepReadonly<z.output<typeof aaaSchema>>;
 
 /** Where a config comes from: a file or a text, plus environment and `--set` overrides. */
 export interface ConfigInput {
@@ -90,4 +92,8 @@ export function loadUeConfig(input: ConfigInput): UeConfig {
 /** Loads and validates a Home Agent config (`ha:`); throws ConfigFileError naming file, line, key path and reason. */
 export function loadHaConfig(input: ConfigInput): HaConfig {
   return loadConfig(haSchema, 'ha', input);
+}
+
+export function loadAaaConfig(input: ConfigInput): AaaConfig {
+  return loadConfig(aaaSchema, 'aaa', input);
 }

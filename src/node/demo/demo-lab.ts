@@ -22,6 +22,7 @@ import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { AddressAliases } from '../net/address-aliases.ts';
+import { type DemoAaa, haAaaYaml } from './demo-aaa.ts';
 
 /** TS 35.208 test set 1: the demo subscriber, also in examples/subscribers.json. */
 export const DEMO_SUBSCRIBER = {
@@ -155,11 +156,11 @@ export interface IkePorts {
 }
 
 /** The HA; its IKE ports are given to `HomeAgent.start` (0 is a free port, which the file schema does not take). */
-export function haYaml(lab: DemoLab): string {
+export function haYaml(lab: DemoLab, aaa?: DemoAaa): string {
   return `ha:
   addresses: { ipv6: "${lab.ha6}", ipv4: "${lab.ha4}" }
   ike: { identity: ${DEMO_HA_IDENTITY}, certificate: "${PKI_DIR}ha-ecdsa.pem", privateKey: "${PKI_DIR}ha-ecdsa.key" }
-  aaa: { subscriberFile: "${SUBSCRIBER_FILE}" }
+  aaa: ${haAaaYaml(aaa, SUBSCRIBER_FILE, DEMO_HA_IDENTITY)}
   homePrefixPool: { base: "2001:db8:100::/40", prefixLength: 64 }
   ipv4HomeAddressPool: ["10.10.0.0/24"]
   dns: { ipv6: ["2001:db8:53::53"], ipv4: ["192.0.2.53"] }

@@ -41,9 +41,12 @@ export function demoSummary(
   phases: readonly PhaseTiming[],
   detachMs: number | undefined,
   notes: readonly string[],
+  /** Who authenticated the UE (the embedded AAA, or the `--aaa` server). */
+  aaa?: string,
 ): AttachSummary {
   const how = r.homeAgent.name ? `${r.homeAgent.method} (${r.homeAgent.name})` : r.homeAgent.method;
   const extra: [string, string][] = [];
+  if (aaa) extra.push(['AAA', aaa]);
   if (r.dhcpv6 && r.dhcpv6.domainSearchList.length > 0)
     extra.push(['Domain search', r.dhcpv6.domainSearchList.join(', ')]);
   if (r.dhcpv4?.vendorSpecific) extra.push(['DHCPv4 option 43', `${r.dhcpv4.vendorSpecific.data.length} bytes`]);

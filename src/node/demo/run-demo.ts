@@ -23,6 +23,7 @@ import { UdpNatRelay } from '../net/udp-nat-relay.ts';
 import { ipv6AccessNeedsRaw } from '../ue/ue-access.ts';
 import type { AttachResult } from '../ue/ue-types.ts';
 import { UserEquipment } from '../ue/user-equipment.ts';
+import { type DemoAaa, describeAaa } from './demo-aaa.ts';
 import {
   canBindIkePorts,
   DEMO_HA_APN,
@@ -50,6 +51,8 @@ export interface DemoOptions {
    * the lab's addresses go on `lo` and raw sockets are used. Default `aliases` (loopback aliases, UDP only).
    */
   readonly network?: DemoNetwork;
+  /** An external AAA for the HA (`--aaa`); default the embedded one. */
+  readonly aaa?: DemoAaa;
   /** Why the demo runs on aliases (for the message when IPv6 access cannot run); default the raw-socket probe's. */
   readonly aliasesReason?: string;
 }
@@ -139,7 +142,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const ports = standard ? STANDARD_IKE_PORTS : FREE_PORTS;
   const closers: (() => Promise<void> | void)[] = [() => capture?.close()];
   try {
-    const ha = await HomeAgent.start(loadHaConfig({ text: haYaml(lab), name: 'demo ha.yaml' }), {
+    const ha = await HomeAgent.start(loadHaConfig({ text: haYaml(lab, o.aaa), name: 'demo ha.yaml' }), {
       logger: silentLogger(),
       ...(lab.haAliases ? { aliases: lab.haAliases } : {}),
       subscriberStore: demoSubscribers(),
@@ -196,7 +199,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     return {
       entries,
       columns,
-      summary: demoSummary(attach, phasesOf(attach, trace.originMs), detachTimeOf(entries), notes),
+      summary: demoSummary(attach, phasesOf(attach, trace.originMs), detachTimeOf(entries), notes, describeAaa(o.aaa)),
       attach,
       ikePorts: haPorts,
       deregistered: ha.bindingCount === 0,
