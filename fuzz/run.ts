@@ -1,7 +1,9 @@
-// `npm run fuzz [-- --per-family N --seed S --family F]`: mutation fuzzing of every decoder family (fuzz/targets/*.ts).
-// Each family gets at least N mutated inputs (default 1,000,000) split over its targets; any throw that is not a
-// WireError is a finding, printed with the input as hex. Exit 1 when anything was found.
+// `npm run fuzz [-- --per-family N --seed S --family F --node-inputs M]`: mutation fuzzing of every decoder family
+// (fuzz/targets/*.ts). Each family gets at least N mutated inputs (default 1,000,000) split over its targets; any throw
+// that is not a WireError is a finding, printed with the input as hex. Then the `ha-node` family (fuzz/ha-node.ts):
+// M (default 100,000) mutated datagrams of a real attach into a live HA. Exit 1 when anything was found.
 import { readdirSync } from 'node:fs';
+import { fuzzHomeAgentNode } from './ha-node.ts';
 import { type FuzzTarget, fuzzTarget } from './harness.ts';
 
 function arg(name: string, fallback: number): number {
@@ -26,7 +28,8 @@ for (const t of all) {
   if (onlyFamily === undefined || t.family === onlyFamily)
     families.set(t.family, [...(families.get(t.family) ?? []), t]);
 }
-if (families.size === 0) {
+const runNode = onlyFamily === undefined || onlyFamily === 'ha-node';
+if (families.size === 0 && !runNode) {
   console.error(`no fuzz family ${onlyFamily}`);
   process.exit(2);
 }
@@ -50,6 +53,16 @@ for (const [family, targets] of families) {
   console.log(
     `fuzz ${family}: ${each * targets.length} inputs over ${targets.length} decoders in ${secs.toFixed(1)} s, ` +
       `${accepted} returned a value, the rest were rejected with a WireError`,
+  );
+}
+if (runNode) {
+  const r = await fuzzHomeAgentNode({ inputs: arg('node-inputs', 100_000), seed });
+  for (const f of r.findings) console.log(`FINDING ha-node: ${f}`);
+  findings += r.findings.length;
+  total += r.inputs;
+  console.log(
+    `fuzz ha-node: ${r.inputs} mutated datagrams of a real attach (${r.seeds} seeds) into a live HA in ` +
+      `${r.seconds.toFixed(1)} s; ${r.drops} counted drops; at the end ${r.ikeSas} IKE SAs, ${r.bindings} binding(s)`,
   );
 }
 console.log(`fuzz total: ${total} inputs, ${findings} findings`);

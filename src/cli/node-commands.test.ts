@@ -128,6 +128,7 @@ function run(args: string[]) {
 }
 
 test('config errors exit 2 before anything starts, naming the file, line and key path', () => {
+  copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
   const bad = file('bad-ue.yaml', UE_YAML.replace('careOfAddress: 192.0.2.100', 'careOfAddress: 192.0.2'));
   const r = run(['ue', '--config', bad]);
   assert.equal(r.code, 2);
@@ -154,4 +155,40 @@ test('config errors exit 2 before anything starts, naming the file, line and key
   assert.equal(raw.code, 4);
   assert.match(raw.err, /raw IPv6 sockets.*lab address aliases/);
   assert.equal(run(['ue']).code, 2, '--config is required');
+});
+
+test('host problems exit 2 before any socket is bound, naming the file, line and key path', () => {
+  copyFileSync(SUBSCRIBERS, join(dir, 'subscribers.json'));
+  const otherKey = new URL('../../test/fixtures/pki/other-ha.key', import.meta.url).pathname;
+  const wrongKey = file(
+    'ha-key.yaml',
+    HA_YAML.replace(`privateKey: "${PKI}ha-ecdsa.key"`, `privateKey: "${otherKey}"`),
+  );
+  const key = run(['ha', '--config', wrongKey, ...ALIASES]);
+  assert.equal(key.code, 2);
+  assert.match(key.err, /ha-key\.yaml line 4: ha\.ike\.privateKey: .*other-ha\.key is not the key of the certificate/);
+  assert.equal(key.out, '', 'nothing started, nothing logged');
+  const metrics = run([
+    'ha',
+    '--config',
+    file('ha-m.yaml', HA_YAML),
+    ...ALIASES,
+    '--set',
+    'ha.metrics.enabled=true',
+    '--set',
+    'ha.metrics.address=192.0.2.77',
+  ]);
+  assert.equal(metrics.code, 2);
+  assert.match(
+    metrics.err,
+    /--set ha\.metrics\.address=192\.0\.2\.77: ha\.metrics\.address: 192\.0\.2\.77 is not assigned/,
+  );
+  const capture = run([
+    'ue',
+    '--config',
+    file('ue-cap.yaml', `${UE_YAML}  capture: { pcap: "${join(dir, 'no-such-dir', 'ue.pcap')}" }\n`),
+    ...ALIASES,
+  ]);
+  assert.equal(capture.code, 2);
+  assert.match(capture.err, /ue-cap\.yaml line 11: ue\.capture\.pcap: cannot write the capture .*\(ENOENT\)/);
 });

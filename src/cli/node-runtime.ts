@@ -15,7 +15,7 @@ export interface NodeFlags {
 }
 
 export function configInput(flags: NodeFlags): ConfigInput {
-  return { file: flags.config, env: process.env, set: flags.set ?? [] };
+  return { file: flags.config, env: process.env, set: flags.set ?? [], host: true };
 }
 
 /** The message for a config problem, or undefined when `e` is something else. */

@@ -96,14 +96,14 @@ function unknownKeyMessage(key: string, known: readonly string[] | undefined): s
   return `unknown key "${key}" (allowed: ${known.join(', ')})`;
 }
 
-interface IssueContext {
+export interface IssueContext {
   readonly schema: z.ZodType;
   readonly tree: unknown;
   readonly source: YamlSource | undefined;
   readonly overrides: readonly Override[];
 }
 
-function located(ctx: IssueContext, path: ConfigPath, code: ConfigIssue['code'], message: string): ConfigIssue {
+export function located(ctx: IssueContext, path: ConfigPath, code: ConfigIssue['code'], message: string): ConfigIssue {
   const o = overrideCovering(ctx.overrides, path);
   const at = o ? undefined : ctx.source?.locate(path);
   return {

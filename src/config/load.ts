@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { aaaSchema } from './aaa-schema.ts';
-import { ConfigFileError, configIssuesOf } from './errors.ts';
+import { ConfigFileError, configIssuesOf, located } from './errors.ts';
 import { type DeepReadonly, deepFreeze } from './freeze.ts';
 import { haSchema } from './ha-schema.ts';
+import { type HostIssue, haHostIssues, ueHostIssues } from './host-checks.ts';
 import { applyOverrides, type Override, overridesFromEnv, parseSetFlag } from './overrides.ts';
 import { ueSchema } from './ue-schema.ts';
 import { parseYamlSource, type YamlSource, YamlSyntaxError } from './yaml-source.ts';
@@ -31,6 +32,11 @@ export interface ConfigInput {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `--set key.path=value` flags, applied last. */
   readonly set?: readonly string[];
+  /**
+   * Also check what the config names on this host (host-checks.ts: certificate and key, files and folders, local
+   * addresses, privileged ports), as `dsmip ha|ue` do before binding anything. Off for configs built elsewhere.
+   */
+  readonly host?: boolean;
 }
 
 function readSource(input: ConfigInput): YamlSource | undefined {
@@ -66,6 +72,7 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   root: string,
   input: ConfigInput,
+  hostCheck?: (value: DeepReadonly<z.output<S>>) => readonly HostIssue[],
 ): DeepReadonly<z.output<S>> {
   const source = readSource(input);
   const file = source?.name ?? input.name ?? '(config)';
@@ -81,17 +88,24 @@ export function loadConfig<S extends z.ZodType>(
       .sort((a, b) => (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY));
     throw new ConfigFileError(issues[0]!.code, file, issues);
   }
-  return deepFreeze((result.data as Record<string, z.output<S>>)[root]!);
+  const value = deepFreeze((result.data as Record<string, z.output<S>>)[root]!);
+  const hostIssues = input.host && hostCheck ? hostCheck(value) : [];
+  if (hostIssues.length > 0) {
+    const ctx = { schema: fileSchema, tree, source, overrides };
+    const issues = hostIssues.map((i) => located(ctx, [root, ...i.path], 'INVALID', i.message));
+    throw new ConfigFileError('INVALID', file, issues);
+  }
+  return value;
 }
 
 /** Loads and validates a UE config (`ue:`); throws ConfigFileError naming file, line, key path and reason. */
 export function loadUeConfig(input: ConfigInput): UeConfig {
-  return loadConfig(ueSchema, 'ue', input);
+  return loadConfig(ueSchema, 'ue', input, (ue) => ueHostIssues(ue));
 }
 
 /** Loads and validates a Home Agent config (`ha:`); throws ConfigFileError naming file, line, key path and reason. */
 export function loadHaConfig(input: ConfigInput): HaConfig {
-  return loadConfig(haSchema, 'ha', input);
+  return loadConfig(haSchema, 'ha', input, (ha) => haHostIssues(ha));
 }
 
 export function loadAaaConfig(input: ConfigInput): AaaConfig {

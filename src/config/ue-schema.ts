@@ -11,6 +11,7 @@ import { decodePco } from '../wire/pco/pco.ts';
 import { ueSecondAuthSchema } from './aaa-common-schema.ts';
 import { notUnicast } from './address-checks.ts';
 import { captureSchema, ikeTimersSchema, loggingSchema, proposalsSchema, tunSchema } from './common-schema.ts';
+import { durationOfMs } from './duration.ts';
 import {
   bindingLifetime,
   bool,
@@ -213,8 +214,18 @@ const mobilitySchema = z
     udpSourcePort: port.prefault('4191'),
     /** Interface identifier of the home address (RFC 4291 §2.5.1); default a random one per attach. */
     interfaceId: hex([8]).optional(),
+    /**
+     * After IPv4 AA 132 (no address available), ask again with 0.0.0.0 on later refreshes, waiting ipv4RetryBackoff
+     * (doubled per 132, up to ipv4RetryBackoffMax); false: IPv6 only until the next attach (src/mip/ipv4-hoa-retry.ts).
+     */
+    ipv4RetryAfterNoAddress: bool.prefault('true'),
+    ipv4RetryBackoff: duration({ min: durationOfMs(1000) }).prefault('5m'),
+    ipv4RetryBackoffMax: duration({ min: durationOfMs(1000) }).prefault('1h'),
   })
   .superRefine((m, ctx) => {
+    if (m.ipv4RetryBackoffMax.ms < m.ipv4RetryBackoff.ms) {
+      ctx.addIssue({ code: 'custom', path: ['ipv4RetryBackoffMax'], message: 'must be at least ipv4RetryBackoff' });
+    }
     if (m.staticIpv4HomeAddress && !m.wantIpv4HomeAddress) {
       ctx.addIssue({
         code: 'custom',

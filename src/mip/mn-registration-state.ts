@@ -9,6 +9,7 @@ import type { BindingUpdateList, CareOfAddress } from './binding-update-list.ts'
 import type { CareOfChoice } from './build-binding-update.ts';
 import type { BaDecision, BaIgnoreReason, OutstandingBindingUpdate } from './decide-binding-ack.ts';
 import type { MobileNodeEvent } from './events.ts';
+import { decideIpv4HoaRetry, type Ipv4HoaRefusal } from './ipv4-hoa-retry.ts';
 import type { AccessInfo, MobileNodeConfig } from './mn-config.ts';
 import { uplinkRouteOf } from './mn-data-plane.ts';
 import type { HomeAgentAddress } from './policy.ts';
@@ -59,6 +60,8 @@ export class MnRegistrationState {
   private ipv4Assigned: Ipv4Address | undefined;
   private ipv4StaticAbandoned = false;
   private ipv4RetriesLeft: number;
+  /** The last 129/132 of this registration (ipv4-hoa-retry.ts decides whether a later BU asks again). */
+  private ipv4Refusal: Ipv4HoaRefusal | undefined;
 
   constructor(private readonly config: MobileNodeConfig) {
     this.sequence = config.initialSequence & 0xffff;
@@ -99,11 +102,12 @@ export class MnRegistrationState {
     this.ipv4Assigned = undefined;
     this.ipv4StaticAbandoned = false;
     this.ipv4RetriesLeft = this.config.policy.ipv4RetriesPerRegistration;
+    this.ipv4Refusal = undefined;
   }
 
-  newAttempt(purpose: MnAttempt['purpose'], careOf: CareOfChoice, bul: BindingUpdateList): MnAttempt {
+  newAttempt(now: number, purpose: MnAttempt['purpose'], careOf: CareOfChoice, bul: BindingUpdateList): MnAttempt {
     // Annex A.5.1: the detach BU repeats the registered IPv4 HoA; registrations ask per RFC 5555 §4.4.2.
-    const ipv4Request = purpose === 'deregister' ? bul.ipv4?.homeAddress : this.ipv4Request();
+    const ipv4Request = purpose === 'deregister' ? bul.ipv4?.homeAddress : this.ipv4Request(now);
     const a: MnAttempt = {
       purpose,
       careOf,
@@ -125,8 +129,11 @@ export class MnRegistrationState {
   }
 
   /** The IPv4 HoA option to send: the address held, a configured static one, or 0.0.0.0 (TS 24.303 §5.1.2.4). */
-  private ipv4Request(): Ipv4Address | undefined {
+  private ipv4Request(now: number): Ipv4Address | undefined {
     if (!this.ipv4Wanted) return undefined;
+    if (decideIpv4HoaRetry(this.ipv4Refusal, now, this.config.policy.ipv4NoAddressRetry).kind === 'wait') {
+      return undefined;
+    }
     if (this.ipv4Assigned !== undefined) return this.ipv4Assigned;
     const fixed = this.config.staticIpv4HomeAddress;
     return fixed !== undefined && !this.ipv4StaticAbandoned ? fixed : Ipv4Address.ANY;
@@ -182,12 +189,15 @@ export class MnRegistrationState {
       }
       this.ipv4Assigned = v4.address;
       this.ipv4RetriesLeft = this.config.policy.ipv4RetriesPerRegistration;
+      this.ipv4Refusal = undefined;
       bul.setIpv4({ ...common, homeAddress: v4.address });
     } else {
       bul.setIpv4(undefined);
       this.ipv4Assigned = undefined;
       if (v4.kind === 'refused-final') {
-        this.ipv4Wanted = false; // 129 / 132: do not re-send, IPv6 HoA only
+        // 129 / 132: do not re-send, IPv6 HoA only; whether a later BU asks again is decideIpv4HoaRetry's.
+        const consecutive = this.ipv4Refusal?.status === v4.status ? this.ipv4Refusal.consecutive + 1 : 1;
+        this.ipv4Refusal = { status: v4.status, atMs: now, consecutive };
         events.push({ kind: 'ipv4-hoa-refused', status: v4.status, retrying: false });
       } else if (v4.kind === 'refused-retry-dynamic') {
         this.ipv4StaticAbandoned = true; // re-send with 0.0.0.0

@@ -157,7 +157,7 @@ export class MobileNodeCore {
   }
 
   private start(now: number, purpose: MnAttempt['purpose'], careOf: CareOfChoice): void {
-    const a = this.s.newAttempt(purpose, careOf, this.bindingUpdateList);
+    const a = this.s.newAttempt(now, purpose, careOf, this.bindingUpdateList);
     a.timeoutMs = initialBindAckTimeoutMs(purpose === 'register' && !this.bindingUpdateList.hasValidEntry(now));
     this.transmit(now, a);
   }

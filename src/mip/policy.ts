@@ -5,6 +5,7 @@
 import { ConfigError } from '../util/errors.ts';
 import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
 import { LIFETIME_UNIT_SEC, NATKATIMEOUT_SEC } from '../wire/mh/constants.ts';
+import type { Ipv4HoaRetryPolicy } from './ipv4-hoa-retry.ts';
 import type { Ipv6Prefix } from './types.ts';
 
 /** Largest BU/BA Lifetime: 16 bits of 4-second units (RFC 6275 §6.1.7). */
@@ -144,6 +145,8 @@ export interface MobileNodePolicy {
   readonly ipv6AttemptsBeforeIpv4: number;
   /** How many times a failed IPv4 HoA request is retried with 0.0.0.0 within one registration (TS 24.303 §5.1.2.4). */
   readonly ipv4RetriesPerRegistration: number;
+  /** After IPv4 AA 132, later BUs ask again with 0.0.0.0 after a back-off (ipv4-hoa-retry.ts). */
+  readonly ipv4NoAddressRetry: Ipv4HoaRetryPolicy;
 }
 
 export function mobileNodePolicy(input: Partial<MobileNodePolicy> = {}): MobileNodePolicy {
@@ -158,6 +161,7 @@ export function mobileNodePolicy(input: Partial<MobileNodePolicy> = {}): MobileN
     udpSourcePort: 4191,
     ipv6AttemptsBeforeIpv4: 3,
     ipv4RetriesPerRegistration: 1,
+    ipv4NoAddressRetry: { afterNoAddress: true, initialBackoffSec: 300, maxBackoffSec: 3600 },
     ...input,
   };
   checkLifetime(p.requestedLifetimeSec, 'mn.requestedLifetimeSec');
@@ -177,6 +181,12 @@ export function mobileNodePolicy(input: Partial<MobileNodePolicy> = {}): MobileN
     Number.isInteger(p.ipv4RetriesPerRegistration) && p.ipv4RetriesPerRegistration >= 0,
     'mn.ipv4RetriesPerRegistration',
     '≥ 0',
+  );
+  const r = p.ipv4NoAddressRetry;
+  check(
+    r.initialBackoffSec > 0 && r.maxBackoffSec >= r.initialBackoffSec,
+    'mn.ipv4NoAddressRetry',
+    '0 < initialBackoffSec ≤ maxBackoffSec',
   );
   return Object.freeze(p);
 }

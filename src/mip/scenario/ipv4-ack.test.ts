@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SimNetwork } from '../../net/sim/network.ts';
+import type { Ipv4HoaRetryPolicy } from '../ipv4-hoa-retry.ts';
 import {
   COA6,
   COA6_B,
@@ -27,10 +28,12 @@ const ipv4Requests = (mn: MnEndpoint) =>
   });
 
 /** A UE registering with a scripted HA whose IPv4 AA statuses follow `ipv4Script`. */
-function scripted(ipv4Script: number[], staticIpv4 = STATIC_V4) {
+function scripted(ipv4Script: number[], staticIpv4 = STATIC_V4, ipv4NoAddressRetry?: Ipv4HoaRetryPolicy) {
   const net = new SimNetwork({ seed: 3 });
   const ha = new ScriptedHaEndpoint(HA6, { ipv4Statuses: ipv4Script });
-  const mn = new MnEndpoint(mnConfig({ staticIpv4HomeAddress: staticIpv4 }));
+  const mn = new MnEndpoint(
+    mnConfig({ staticIpv4HomeAddress: staticIpv4, ...(ipv4NoAddressRetry ? { policy: { ipv4NoAddressRetry } } : {}) }),
+  );
   net.addNode('ha', [HA6], ha);
   net.addNode('ue', [COA6], mn);
   net.connect('ue', 'ha', { latencyMs: 5 });
@@ -71,9 +74,16 @@ test('IPv4 AA failure again after the 0.0.0.0 retry: no loop, IPv6 only (one ret
   assert.equal(mn.core.bindingUpdateList.ipv6?.homeAddress.toString(), HOA.toString());
 });
 
-for (const status of [129, 132]) {
-  test(`IPv4 AA ${status}: IPv6 entry only, no re-send, later BUs leave the IPv4 HoA out`, () => {
-    const { net, mn } = scripted([status]);
+for (const [status, retry] of [
+  [129, true],
+  [132, false],
+] as const) {
+  test(`IPv4 AA ${status}${retry ? '' : ' (retry policy off)'}: IPv6 entry only, no re-send, later BUs leave the IPv4 HoA out`, () => {
+    const { net, mn } = scripted([status], STATIC_V4, {
+      afterNoAddress: retry,
+      initialBackoffSec: 1,
+      maxBackoffSec: 1,
+    });
     assert.equal(mn.sent.length, 1);
     assert.equal(mn.core.bindingUpdateList.ipv4, undefined);
     assert.deepEqual(mn.eventsOf('ipv4-hoa-refused'), [{ kind: 'ipv4-hoa-refused', status, retrying: false }]);
@@ -138,4 +148,46 @@ test('pool exhaustion: the second UE gets IPv4 AA 132 and keeps IPv6; the addres
   first.core.attach(net.now, { ipv6CareOf: COA6, routerPrefixes: [VISITED_PREFIX] });
   net.runUntil(() => first.core.bindingUpdateList.ipv4 !== undefined, { maxSteps: 20 });
   assert.equal(first.core.bindingUpdateList.ipv4?.homeAddress.toString(), '10.1.0.1');
+});
+
+test('after IPv4 AA 132 the UE asks again on a later refresh, backing off, and gets the address once the pool has room', () => {
+  // RFC 5555 §3.1.1 / TS 24.303 §5.1.2.4; the decision is ipv4-hoa-retry.ts (docs/spec-choices.md V4R-1).
+  const net = new SimNetwork({ seed: 7 });
+  const ha = new HaEndpoint(haPolicy(), [{ first: v4('10.1.0.1'), last: v4('10.1.0.1') }]);
+  ha.ikeSas.set(HOA.toString(), { ikeSaId: 'ike-1', homePrefix: HOME_PREFIX });
+  ha.ikeSas.set(HOA_2.toString(), { ikeSaId: 'ike-2', homePrefix: HOME_PREFIX });
+  const first = new MnEndpoint(mnConfig());
+  const retry = { afterNoAddress: true, initialBackoffSec: 1000, maxBackoffSec: 1500 };
+  const second = new MnEndpoint(mnConfig({ homeAddress: HOA_2, policy: { ipv4NoAddressRetry: retry } }));
+  net.addNode('ha', [HA6], ha);
+  net.addNode('ue1', [COA6], first);
+  net.addNode('ue2', [COA6_B], second);
+  net.connect('ue1', 'ha', { latencyMs: 5 });
+  net.connect('ue2', 'ha', { latencyMs: 5 });
+  first.core.attach(0, { ipv6CareOf: COA6, routerPrefixes: [VISITED_PREFIX] });
+  net.runUntil(() => first.core.phase === 'registered', { maxSteps: 20 });
+  second.core.attach(net.now, { ipv6CareOf: COA6_B, routerPrefixes: [VISITED_PREFIX_B] });
+  net.runUntil(() => second.core.phase === 'registered', { maxSteps: 20 });
+  assert.deepEqual(
+    second.eventsOf('ipv4-hoa-refused').map((e) => e.status),
+    [132],
+  );
+  // Refreshes come every 2880 s (80 % of 3600 s), past the 1000 s back-off: the first asks again and is refused
+  // (the pool is still full); the back-off doubles (1500 s after the cap), still shorter than a refresh.
+  const refreshes = () => second.sent.length;
+  net.runUntil(() => refreshes() === 2 && second.core.phase === 'registered', { maxSteps: 200 });
+  net.runUntil(() => second.eventsOf('ipv4-hoa-refused').length === 2, { maxSteps: 200 });
+  assert.deepEqual(ipv4Requests(second), ['0.0.0.0', '0.0.0.0']);
+  // The first UE leaves: its address goes back to the pool.
+  first.core.detach(net.now);
+  net.runUntil(() => first.core.phase === 'detached', { maxSteps: 20 });
+  const before = net.now;
+  net.runUntil(() => second.core.bindingUpdateList.ipv4 !== undefined, { maxSteps: 400 });
+  assert.equal(second.core.bindingUpdateList.ipv4?.homeAddress.toString(), '10.1.0.1');
+  assert.deepEqual(ipv4Requests(second), ['0.0.0.0', '0.0.0.0', '0.0.0.0']);
+  assert.ok(net.now - before > 0, 'on a later refresh, not at once');
+  assert.deepEqual(
+    second.eventsOf('ipv4-hoa-assigned').map((e) => e.address.toString()),
+    ['10.1.0.1'],
+  );
 });

@@ -221,6 +221,11 @@ export function mobileNodeConfigOf(config: UeConfig, i: MobileNodeInputs): Mobil
       keyManagementMobility: false,
       refreshFraction: refreshFractionOf(config),
       udpSourcePort: i.udpSourcePort,
+      ipv4NoAddressRetry: {
+        afterNoAddress: m.ipv4RetryAfterNoAddress,
+        initialBackoffSec: m.ipv4RetryBackoff.sec,
+        maxBackoffSec: m.ipv4RetryBackoffMax.sec,
+      },
     }),
   };
 }
