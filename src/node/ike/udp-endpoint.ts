@@ -5,6 +5,7 @@
  * else with a non-zero SPI is ESP, handed to the ESP callback (RFC 3948 §2.2); the 1-byte 0xFF is a NAT
  * keepalive (RFC 3948 §2.3).
  */
+
 import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
@@ -12,6 +13,7 @@ import { type RandomSource, systemRandom } from '../../crypto/dh-types.ts';
 import type { IkeEndpoint } from '../../ike/endpoint.ts';
 import type { IkeEvent, IkeTransmit } from '../../ike/events.ts';
 import type { KeyLogWriter } from '../../obs/keylog.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { logKeysOfEvent } from './key-log-events.ts';
 
@@ -39,7 +41,7 @@ export const osRandom: RandomSource = systemRandom(function pooledRandom(n: numb
     randomFillSync(pool);
     poolAt = 0;
   }
-  const out = pool.slice(poolAt, poolAt + n); // Uint8Array.prototype.slice: a copy
+  const out = copyBytes(pool, poolAt, poolAt + n);
   pool.fill(0, poolAt, poolAt + n); // what was handed out does not stay behind in the pool
   poolAt += n;
   return out;
