@@ -206,6 +206,8 @@ export function writeHaConfig(dir: string, pki: TestPki, subscribers: number): s
     privateKey: "${join(dir, 'ha.key')}"
     proposals: { ike: [${IKE_PROPOSAL}], esp: [${ESP_PROPOSAL}-noesn] }
     cookieThreshold: 1000
+  # One generator address sends every UE: the per-source limits (issue 16) would refuse the load test itself.
+  limits: { halfOpenPerSource: 0, eapPerSource: { burst: 0, perMinute: 0 } }
   aaa: { subscriberFile: "${join(dir, 'subscribers.json')}" }
   homePrefixPool: { base: "2001:db8:100::/40", prefixLength: 64 }
   ipv4HomeAddressPool: ["10.10.0.0/24"]

@@ -21,8 +21,11 @@ export const haLimitsSchema = z.strictObject({
   halfOpenPressureTimeout: duration({ min: durationOfSec(1), max: durationOfSec(30) }).prefault('10s'),
   /** New EAP conversations (each EAP-AKA challenge advances the SQN) per identity. */
   eapPerIdentity: bucketSchema.prefault({ burst: '5', perMinute: '10' }),
-  /** New EAP conversations per source IP address. */
-  eapPerSource: bucketSchema.prefault({ burst: '20', perMinute: '120' }),
+  /**
+   * New EAP conversations per source IP address. Generous, since many UEs can share one address behind a CGNAT
+   * (an attach storm after an HA restart); the per-identity bucket is what keeps one subscriber's SQN in check.
+   */
+  eapPerSource: bucketSchema.prefault({ burst: '100', perMinute: '6000' }),
   /**
    * A new session of an authenticated identity: `replace` ends its other sessions once the new one has its BU/BA
    * SA (IKE Delete; their bindings deregistered unless the new session carries the same Home Address), `keep` lets

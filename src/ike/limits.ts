@@ -39,7 +39,7 @@ export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = Object.freeze({
   halfOpenTotal: 5000,
   halfOpenPressureTimeoutMs: 10_000,
   eapPerIdentity: Object.freeze({ burst: 5, perMinute: 10 }),
-  eapPerSource: Object.freeze({ burst: 20, perMinute: 120 }),
+  eapPerSource: Object.freeze({ burst: 100, perMinute: 6000 }),
 });
 
 /** Refusals by limit, never reset. */
