@@ -5,6 +5,7 @@
  * HMAC-SHA-256-128 (§3.4.1). Pure functions over bytes.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { copyBytes } from '../util/bytes.ts';
 import { expectLength } from './errors.ts';
 
 const encoder = new TextEncoder();
@@ -82,11 +83,11 @@ export function deriveEapAkaPrimeKeys(
   s.set(id, 8);
   const mk = prfPrime(Buffer.concat([ikPrime, ckPrime]), s, 208);
   return {
-    kEncr: mk.slice(0, 16),
-    kAut: mk.slice(16, 48),
-    kRe: mk.slice(48, 80),
-    msk: mk.slice(80, 144),
-    emsk: mk.slice(144, 208),
+    kEncr: copyBytes(mk, 0, 16),
+    kAut: copyBytes(mk, 16, 48),
+    kRe: copyBytes(mk, 48, 80),
+    msk: copyBytes(mk, 80, 144),
+    emsk: copyBytes(mk, 144, 208),
   };
 }
 

@@ -12,6 +12,7 @@ import { type RandomSource, systemRandom } from '../../crypto/dh-types.ts';
 import type { IkeEndpoint } from '../../ike/endpoint.ts';
 import type { IkeEvent, IkeTransmit } from '../../ike/events.ts';
 import type { KeyLogWriter } from '../../obs/keylog.ts';
+import { copyBytes } from '../../util/bytes.ts';
 import { type IpAddress, Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import { logKeysOfEvent } from './key-log-events.ts';
 
@@ -39,7 +40,7 @@ export const osRandom: RandomSource = systemRandom(function pooledRandom(n: numb
     randomFillSync(pool);
     poolAt = 0;
   }
-  const out = pool.slice(poolAt, poolAt + n); // Uint8Array.prototype.slice: a copy
+  const out = copyBytes(pool, poolAt, poolAt + n);
   pool.fill(0, poolAt, poolAt + n); // what was handed out does not stay behind in the pool
   poolAt += n;
   return out;

@@ -4,6 +4,7 @@
  * String, where String = Key-Length(1) | Key | zero padding to a multiple of 16, encrypted with the MD5 chain keyed
  * by the secret: b1 = MD5(S + R + A), bi = MD5(S + c(i-1)) (R = Request Authenticator, A = Salt).
  */
+import { copyBytes } from '../../util/bytes.ts';
 import { WireError } from '../../util/errors.ts';
 import { md5Chain } from './authenticator.ts';
 import { MICROSOFT_VENDOR_ID, MicrosoftVendorType } from './constants.ts';
@@ -55,7 +56,7 @@ export function decryptMppeKey(
   if (keyLength > plain.length - 1) {
     throw new WireError('BAD_VALUE', 'radius', offset + 2, `MS-MPPE Key-Length ${keyLength} beyond the String`);
   }
-  return plain.slice(1, 1 + keyLength);
+  return copyBytes(plain, 1, 1 + keyLength);
 }
 
 /** The two MPPE attributes of an Access-Accept; salts must differ within one packet (§2.4.2 "unique"). */
