@@ -218,6 +218,11 @@ test('a range file: 0600, the derived keys, read back by the store', () => {
     assert.equal(store.get('001010000001003'), undefined);
     assert.throws(() => writeSubscriberRange(join(dir, 'x', 'r.json'), { first: A, count: 1 }));
     assert.throws(() => writeSubscriberRange(path, { first: '999999', count: 2 }), RangeError);
-    assert.deepEqual(readdirSync(dir).sort(), ['range.json', 'range.json.sqn', 'subscribers.json']);
+    assert.deepEqual(readdirSync(dir).sort(), [
+      'range.json',
+      'range.json.sqn',
+      'range.json.sqn.lock',
+      'subscribers.json',
+    ]);
   });
 });
