@@ -53,6 +53,14 @@ interface Case {
 
 const CASES: readonly Case[] = [
   {
+    name: 'metrics headersTimeout above requestTimeout (node:http refuses to create the server)',
+    role: 'ha',
+    text: change(HA, '  tun:\n', '  metrics: { headersTimeout: 60s }\n  tun:\n'),
+    path: 'ha.metrics.headersTimeout',
+    line: 15,
+    message: /must not exceed metrics\.requestTimeout \(30 s\)/,
+  },
+  {
     name: 'IPv4 home address pool holding the HA address (its WAN subnet)',
     role: 'ha',
     text: change(HA, '    - 10.10.0.0/24', '    - 192.0.2.0/24'),

@@ -163,6 +163,14 @@ export const haSchema = z
       }
     });
     checkHaAddresses(ha, ctx);
+    // node:http throws at createServer (ERR_OUT_OF_RANGE) when headersTimeout exceeds requestTimeout.
+    if (ha.metrics.headersTimeout.ms > ha.metrics.requestTimeout.ms) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metrics', 'headersTimeout'],
+        message: `must not exceed metrics.requestTimeout (${ha.metrics.requestTimeout.sec} s)`,
+      });
+    }
     if (ha.binding.refreshAdvice && ha.binding.refreshAdvice.ms > ha.binding.maxLifetime.ms) {
       ctx.addIssue({
         code: 'custom',

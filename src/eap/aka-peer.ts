@@ -80,10 +80,14 @@ export class EapAkaPeer {
   private notificationRounds = 0;
   /** EAP-AKA (23) until an EAP-AKA′ (50) request is accepted; every Response carries the method's Type. */
   private type: typeof EapType.AKA | typeof EapType.AKA_PRIME = EapType.AKA;
+  /** The root NAI built from the IMSI, as EAP-AKA′ spells it; undefined when the identity was configured as is. */
+  private readonly primeIdentity: Uint8Array | undefined;
 
   constructor(private readonly config: EapAkaPeerConfig) {
     const id = 'identity' in config ? config.identity : buildRootNai(config);
     this.identity = typeof id === 'string' ? encoder.encode(id) : copyBytes(id);
+    // RFC 5448 §3, TS 23.003 §19.3.2: the permanent identity of EAP-AKA′ starts with "6" where EAP-AKA's has "0".
+    if (!('identity' in config) && typeof id === 'string') this.primeIdentity = encoder.encode(`6${id.slice(1)}`);
     const ike = config.ikeIdentity;
     this.mkIdentity =
       ike === undefined ? this.identity : typeof ike === 'string' ? encoder.encode(ike) : copyBytes(ike);
@@ -172,10 +176,11 @@ export class EapAkaPeer {
       return this.clientError(id, packet, 'UNEXPECTED_SUBTYPE');
     const decision = decideIdentityRequest(attrs, this.idRequests);
     if (!isIdRequestKind(decision)) return this.clientError(id, packet, decision);
-    const response = this.akaResponse(id, AkaSubtype.IDENTITY, [{ kind: 'identity', identity: this.identity }]);
+    const identity = (this.type === EapType.AKA_PRIME ? this.primeIdentity : undefined) ?? this.identity;
+    const response = this.akaResponse(id, AkaSubtype.IDENTITY, [{ kind: 'identity', identity }]);
     this.idRequests.push(decision);
     this.identityPackets.push(copyBytes(packet), response); // AT_CHECKCODE input (RFC 4187 §10.13)
-    this.mkIdentity = this.identity;
+    this.mkIdentity = identity;
     this.phaseNow = 'identity';
     this.methodStarted = true;
     return this.reply(packet, response);

@@ -80,3 +80,17 @@ test('a KDF other than 1 first: the peer answers AKA′-Authentication-Reject (R
   assert.equal(reply.body.type, EapType.AKA_PRIME);
   assert.equal(reply.body.subtype, 2); // Authentication-Reject
 });
+
+test('a peer whose identity is built from IMSI, MCC and MNC answers the AKA′ Identity round with "6" ‖ IMSI', () => {
+  const built = new EapAkaPeer({
+    imsi: IMSI,
+    mcc: '001',
+    mnc: '01',
+    k: SET1.k,
+    opc: SET1.opc,
+    usimSqnState: initialUsimSqnState(),
+    akaPrime: true,
+  });
+  const { done } = run(built, server('not-a-permanent-id'));
+  assert.equal(done.kind, 'success', 'the AKA′ server takes only a "6" permanent identity (RFC 5448 §3)');
+});

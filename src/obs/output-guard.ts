@@ -33,9 +33,10 @@ export const openFileSink: OpenFileSink = (path, o) => {
   return {
     append(bytes) {
       let at = 0;
-      // writeSync may write less than asked; loop until everything is out (or it throws).
+      // writeSync may write less than asked; loop until everything is out (or it throws). At an explicit position:
+      // `truncate` does not move the file offset, which a partial write before a failure left past the new end.
       while (at < bytes.length) {
-        const n = writeSync(fd, bytes, at, bytes.length - at);
+        const n = writeSync(fd, bytes, at, bytes.length - at, length);
         at += n;
         length += n;
       }

@@ -76,11 +76,12 @@ export class EapChallengeGate implements PassiveTask {
   }
 }
 
-/** AT_IDENTITY of an EAP-Response/AKA-Identity (RFC 4187 §9.2), as text; undefined for anything else. */
+/** AT_IDENTITY of an EAP-Response/AKA-Identity (RFC 4187 §9.2, RFC 5448 §3 for AKA′), as text; else undefined. */
 function akaIdentityOf(eap: Uint8Array): string | undefined {
   try {
     const p = decodeEap(eap);
-    if (p.kind !== 'response' || p.body.kind !== 'aka' || p.body.type !== EapType.AKA) return undefined;
+    if (p.kind !== 'response' || p.body.kind !== 'aka') return undefined;
+    if (p.body.type !== EapType.AKA && p.body.type !== EapType.AKA_PRIME) return undefined;
     if (p.body.subtype !== AkaSubtype.IDENTITY) return undefined;
     const id = findAkaAttribute(p.body.attributes, 'identity');
     return id ? decoder.decode(id.identity) : undefined;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,5 +115,23 @@ test('an unwritable location fails at open naming the key', () => {
       () => SqnJournal.open(join(dir, 'missing', 's.sqn'), 'ha.aaa.sqnStateFile', () => {}),
       (e: unknown) => e instanceof ConfigError && e.path === 'ha.aaa.sqnStateFile' && /not writable/.test(e.message),
     );
+  });
+});
+
+test('one process at a time: a running owner of the lock is refused, a lock left by an ended process is taken over', () => {
+  withDir((dir) => {
+    const path = join(dir, 's.sqn');
+    writeFileSync(`${path}.lock`, `${process.ppid}\n`); // another process that runs: the test runner
+    assert.throws(
+      () => SqnJournal.open(path, 'ha.aaa.sqnStateFile', () => {}),
+      (e: unknown) =>
+        e instanceof ConfigError && e.path === 'ha.aaa.sqnStateFile' && /in use by process \d+/.test(e.message),
+    );
+    const ended = spawnSync('true').pid!; // has exited by now
+    writeFileSync(`${path}.lock`, `${ended}\n`);
+    const j = SqnJournal.open(path, 'k', () => {});
+    assert.equal(readFileSync(`${path}.lock`, 'utf8'), `${process.pid}\n`);
+    j.close();
+    assert.deepEqual(readdirSync(dir), ['s.sqn'], 'the lock goes with close');
   });
 });

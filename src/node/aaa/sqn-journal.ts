@@ -11,6 +11,11 @@
  * A crash in the middle of an append leaves a torn last line without its newline; it is ignored and cut off at
  * open. That is safe because the store issues no vector under a reservation before its append and fdatasync have
  * returned. Any other malformed line is a ConfigError naming the file and line: a lost record could replay SQNs.
+ *
+ * One process at a time: `<file>.lock` holds the owner's PID. Two AAA servers on one state file (an HA with the
+ * embedded AAA and `dsmip aaa` on the same subscriber file both default to `<subscriber file>.sqn`) would each issue
+ * SQNs from their own SQN_HE and rewrite each other's reservations away, so a crash could replay SQNs; the second
+ * one fails at start instead. A lock left by a process that no longer runs (a crash) is taken over.
  */
 import {
   accessSync,
@@ -85,18 +90,25 @@ export class SqnJournal {
     options: SqnJournalOptions = {},
   ): SqnJournal {
     removeStaleTemporaries(path);
+    acquireLock(path, key);
     const journal = new SqnJournal(path, options);
     let text = '';
     try {
       text = readFileSync(path, 'latin1');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        journal.close();
         throw new ConfigError('UNREADABLE', key, `cannot read the SQN state file ${path}: ${(e as Error).message}`);
       }
     }
     // A torn last line (no newline: a crash in the middle of an append) is not a record.
     const complete = text.lastIndexOf('\n') + 1;
-    journal.records = parseRecords(text.slice(0, complete), path, key, onRecord);
+    try {
+      journal.records = parseRecords(text.slice(0, complete), path, key, onRecord);
+    } catch (e) {
+      journal.close();
+      throw e;
+    }
     try {
       // Compaction renames a new file into place: the folder must take new files too.
       accessSync(dirname(path), constants.W_OK);
@@ -155,14 +167,20 @@ export class SqnJournal {
     return true;
   }
 
+  /** Closes the file and releases the lock. */
   close(): void {
+    this.closeFd();
+    releaseLock(this.path);
+  }
+
+  private closeFd(): void {
     if (this.fd !== undefined) closeQuietly(this.fd);
     this.fd = undefined;
   }
 
   /** After a rewrite put a new, complete file in place: append to it from its end. */
   private reopen(): void {
-    this.close();
+    this.closeFd();
     this.fd = openSync(this.path, 'a', PRIVATE_FILE_MODE);
     this.goodLength = fstatSync(this.fd).size;
   }
@@ -199,6 +217,62 @@ export class SqnJournal {
     if (!this.failing) return;
     this.failing = false;
     this.options.onRecovered?.();
+  }
+}
+
+const lockOf = (file: string): string => `${file}.lock`;
+
+/** Takes `<file>.lock` for this process, or throws a ConfigError naming `key` when a running process holds it. */
+function acquireLock(file: string, key: string): void {
+  const lock = lockOf(file);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', PRIVATE_FILE_MODE);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new ConfigError('INVALID', key, `the SQN state file ${file} is not writable: ${(e as Error).message}`);
+      }
+    }
+    const owner = lockOwner(lock);
+    if (owner !== undefined && owner !== process.pid && processRuns(owner)) {
+      throw new ConfigError(
+        'INVALID',
+        key,
+        `the SQN state file ${file} is in use by process ${owner} (${lock}): two AAA servers on one state file would issue the same SQNs`,
+      );
+    }
+    unlinkQuietly(lock); // this process's own, or left by a process that has ended
+  }
+  throw new ConfigError('INVALID', key, `cannot take the lock ${lock}`);
+}
+
+/** Removes the lock when this process holds it. */
+function releaseLock(file: string): void {
+  const lock = lockOf(file);
+  if (lockOwner(lock) === process.pid) unlinkQuietly(lock);
+}
+
+function lockOwner(lock: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(lock, 'latin1'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // it runs, as another user
   }
 }
 

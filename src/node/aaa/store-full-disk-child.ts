@@ -41,7 +41,11 @@ assert.equal(store.persistFailures, 3);
 assert.equal(store.refused, 2);
 assert.equal(errors.length, 1, 'reported once');
 assert.equal((errors[0] as NodeJS.ErrnoException).code, 'ENOSPC');
-assert.deepEqual(readdirSync(dir).sort(), ['filler', 'subs.json', 'subs.json.sqn'], 'no temporary file');
+assert.deepEqual(
+  readdirSync(dir).sort(),
+  ['filler', 'subs.json', 'subs.json.sqn', 'subs.json.sqn.lock'],
+  'no temporary file',
+);
 rmSync(filler);
 assert.deepEqual(store.nextSqn(imsi).ok, true, 'space is back');
 assert.equal(recovered, 1);

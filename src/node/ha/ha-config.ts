@@ -107,9 +107,16 @@ export function responderConfigOf(config: HaConfig, deps: ResponderDeps): Respon
     dns: { ipv6: config.dns.ipv6, ipv4: config.dns.ipv4 },
     cookies: { threshold: ike.cookieThreshold, secret: { version: 1, secret: deps.random(32) } },
     limits: responderLimitsOf(config),
-    // One subscriber is one bucket whatever spelling of its NAI arrives (RFC 4187 §4.1.1.6: "0" ‖ IMSI @ realm).
-    eapIdentityKey: (identity) => parsePermanentIdentity(identity)?.imsi ?? identity,
+    eapIdentityKey,
   };
+}
+
+/**
+ * The key an EAP identity is rate-limited under: one subscriber is one bucket whatever spelling of its NAI arrives
+ * (RFC 4187 §4.1.1.6: "0" ‖ IMSI @ realm; RFC 5448 §3 for EAP-AKA′: "6" ‖ IMSI @ realm).
+ */
+export function eapIdentityKey(identity: string): string {
+  return (parsePermanentIdentity(identity) ?? parsePermanentIdentity(identity, 'aka-prime'))?.imsi ?? identity;
 }
 
 /** `ha.limits` as the responder's flood limits (src/ike/limits.ts). */

@@ -5,6 +5,7 @@ import { IdentitySessions, type IdentitySessionsPolicy } from './identity-sessio
 
 const H1 = Ipv6Address.parse('2001:db8:100:1::1');
 const H2 = Ipv6Address.parse('2001:db8:100:1::2');
+const H3 = Ipv6Address.parse('2001:db8:100:1::3');
 
 function world(policy: IdentitySessionsPolicy, identities: Record<number, string>) {
   const revoked: string[] = [];
@@ -49,8 +50,31 @@ test('keep: sessions run side by side up to the cap; beyond it the oldest go, th
   }
   assert.deepEqual(w.ended, []);
   w.sessions.established(3);
-  assert.deepEqual([w.ended, w.revoked], [[1], [H1.toString()]]);
+  assert.deepEqual([w.ended, w.revoked], [[1], []], 'the binding waits for the new Home Address');
+  w.sessions.mobilitySaInstalled(3, H3);
+  assert.deepEqual(w.revoked, [H1.toString()]);
   w.sessions.ended(2); // deleted by the UE
   w.sessions.established(4);
   assert.deepEqual(w.ended, [1], 'an unknown identity (not established) is not tracked');
+});
+
+test('cap 1: a care-of-address move (new IKE SA, same Home Address, then the old one goes) keeps the binding', () => {
+  for (const mode of ['replace', 'keep'] as const) {
+    const w = world({ mode, maxSessions: 1 }, { 1: 'imsi-a', 2: 'imsi-a' });
+    w.sessions.established(1);
+    w.sessions.mobilitySaInstalled(1, H1);
+    w.sessions.established(2); // the cap ends session 1 before session 2 has its BU/BA SA
+    assert.deepEqual([w.ended, w.revoked], [[1], []], mode);
+    w.sessions.mobilitySaInstalled(2, H1);
+    assert.deepEqual(w.revoked, [], `${mode}: the moved binding stays`);
+  }
+});
+
+test('cap 1: a new session that ends before its BU/BA SA releases the binding of the session it ended', () => {
+  const w = world({ mode: 'keep', maxSessions: 1 }, { 1: 'imsi-a', 2: 'imsi-a' });
+  w.sessions.established(1);
+  w.sessions.mobilitySaInstalled(1, H1);
+  w.sessions.established(2);
+  w.sessions.ended(2);
+  assert.deepEqual([w.ended, w.revoked], [[1], [H1.toString()]]);
 });

@@ -9,7 +9,10 @@
  * out of the SAD, and their bindings deregistered unless the new session carries the same Home Address (a move,
  * RFC 5555 §5.1, keeps its binding), so their IPv4 HoAs go back to the pool. The home prefix is the subscriber's
  * (src/node/ha/home-prefix-pool.ts), so the new session keeps it. `maxSessions` caps the sessions one identity may
- * hold at once in either mode: the oldest go when a new one is established beyond it.
+ * hold at once in either mode: the oldest go when a new one is established beyond it. The new session's Home Address
+ * is not known then, so the bindings of the sessions it ended wait for it: kept if it carries the same Home Address
+ * (a care-of-address move, RFC 5555 §5.1, makes a new IKE SA before the old one goes), deregistered otherwise or when
+ * the new session ends without one.
  */
 import type { Ipv6Address } from '../../util/ip-address.ts';
 
@@ -34,6 +37,8 @@ interface Session {
   readonly ikeSaId: number;
   readonly identity: string;
   readonly homeAddresses: Ipv6Address[];
+  /** Home Addresses of sessions the cap ended for this one, deregistered once this one's own is known. */
+  inherited: Ipv6Address[];
 }
 
 export class IdentitySessions {
@@ -49,23 +54,27 @@ export class IdentitySessions {
   established(ikeSaId: number): void {
     const identity = this.actions.identityOf(ikeSaId);
     if (identity === undefined) return;
-    this.sessions.set(ikeSaId, { ikeSaId, identity, homeAddresses: [] });
+    const session: Session = { ikeSaId, identity, homeAddresses: [], inherited: [] };
+    this.sessions.set(ikeSaId, session);
     const max = this.policy.maxSessions;
     if (max <= 0) return;
     const same = this.of(identity);
-    for (const old of same.slice(0, Math.max(0, same.length - max))) this.replace(old, ikeSaId);
+    for (const old of same.slice(0, Math.max(0, same.length - max))) this.replace(old, session, true);
   }
 
   mobilitySaInstalled(ikeSaId: number, homeAddress: Ipv6Address): void {
     const s = this.sessions.get(ikeSaId);
     if (s === undefined) return;
     if (!s.homeAddresses.some((a) => a.equals(homeAddress))) s.homeAddresses.push(homeAddress);
+    this.settleInherited(s);
     if (this.policy.mode !== 'replace') return;
-    for (const old of this.of(s.identity)) if (old.ikeSaId !== ikeSaId) this.replace(old, ikeSaId);
+    for (const old of this.of(s.identity)) if (old.ikeSaId !== ikeSaId) this.replace(old, s, false);
   }
 
   ended(ikeSaId: number): void {
+    const s = this.sessions.get(ikeSaId);
     this.sessions.delete(ikeSaId);
+    if (s !== undefined) this.settleInherited(s);
   }
 
   /** Sessions of `identity`, the oldest first. */
@@ -73,14 +82,38 @@ export class IdentitySessions {
     return [...this.sessions.values()].filter((s) => s.identity === identity);
   }
 
-  private replace(old: Session, by: number): void {
+  /**
+   * Ends `old` for `by`. `deferred`: `by` has no Home Address yet (the cap, at establishment), so `old`'s bindings
+   * wait in `by.inherited` for it instead of going now.
+   */
+  private replace(old: Session, by: Session, deferred: boolean): void {
     this.sessions.delete(old.ikeSaId);
     this.replaced++;
-    // A Home Address another live session of the identity carries keeps its binding (a move, RFC 5555 §5.1).
-    const kept = this.of(old.identity).flatMap((s) => s.homeAddresses);
-    const revoked = old.homeAddresses.filter((a) => !kept.some((k) => k.equals(a)));
-    for (const a of revoked) this.actions.revokeBinding(a);
+    const candidates = [...old.homeAddresses, ...old.inherited];
+    let revoked: Ipv6Address[] = [];
+    if (deferred) by.inherited.push(...candidates);
+    else revoked = this.revokeUnkept(old.identity, candidates);
     this.actions.endIkeSa(old.ikeSaId);
-    this.actions.onReplaced?.(old.ikeSaId, by, old.identity, revoked);
+    this.actions.onReplaced?.(old.ikeSaId, by.ikeSaId, old.identity, revoked);
+  }
+
+  /** The inherited bindings of `s` once its Home Address is known or it has ended. */
+  private settleInherited(s: Session): void {
+    if (s.inherited.length === 0) return;
+    const pending = s.inherited;
+    s.inherited = [];
+    this.revokeUnkept(s.identity, pending);
+  }
+
+  /** Deregisters the addresses no live session of `identity` carries (a move keeps its binding, RFC 5555 §5.1). */
+  private revokeUnkept(identity: string, addresses: readonly Ipv6Address[]): Ipv6Address[] {
+    const kept = this.of(identity).flatMap((s) => s.homeAddresses);
+    const revoked: Ipv6Address[] = [];
+    for (const a of addresses) {
+      if (kept.some((k) => k.equals(a)) || revoked.some((r) => r.equals(a))) continue;
+      revoked.push(a);
+      this.actions.revokeBinding(a);
+    }
+    return revoked;
   }
 }

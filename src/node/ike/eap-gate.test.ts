@@ -15,16 +15,18 @@ import { haConfig, NAI, ueConfig, validNow } from '../../ike/test-support.ts';
 import { Ipv4Address } from '../../util/ip-address.ts';
 import { ExchangeType, NotifyType } from '../../wire/ike/constants.ts';
 import { identityData } from '../../wire/ike/identity.ts';
+import { eapIdentityKey } from '../ha/ha-config.ts';
 import { eapAkaPeerFactory, eapAkaServerFactory } from './eap-adapters.ts';
 import { SET1_K, SET1_OPC, set1Store } from './test-support.ts';
 
 const IMSI = parsePermanentIdentity(NAI)!.imsi;
 
-function ha(limits: Partial<ResponderLimits>) {
+function ha(limits: Partial<ResponderLimits>, akaPrime = false) {
   const vectors: string[] = [];
   const responder = new IkeResponder(
     haConfig({
       eapServer: eapAkaServerFactory({
+        ...(akaPrime ? { akaPrime: { networkName: 'WLAN' } } : {}),
         store: set1Store(IMSI),
         random: (n) => new Uint8Array(n).fill(7),
         onEvent: (e: AkaServerEvent) => {
@@ -32,15 +34,16 @@ function ha(limits: Partial<ResponderLimits>) {
         },
       }),
       limits: { ...DEFAULT_RESPONDER_LIMITS, halfOpenPerSource: 0, ...limits },
-      eapIdentityKey: (id) => parsePermanentIdentity(id)?.imsi ?? id,
+      eapIdentityKey: eapIdentityKey,
     }),
   );
   return { responder, vectors };
 }
 
 /** An attacker with the IMSI but not the key: IDi `idi`, an EAP-AKA peer that answers AKA-Identity. */
-function attackerAuth(idi: string) {
+function attackerAuth(idi: string, akaPrime = false) {
   const eapPeer = eapAkaPeerFactory({
+    ...(akaPrime ? { akaPrime: true } : {}),
     imsi: IMSI,
     mcc: '234',
     mnc: '15',
@@ -58,10 +61,16 @@ const upTo =
   (m: Outgoing): boolean =>
     m.exchangeType !== ExchangeType.IKE_AUTH || m.messageId <= last;
 
-function flood(h: ReturnType<typeof ha>, idi: (i: number) => string, last: number, n: number): FloodNet {
+function flood(
+  h: ReturnType<typeof ha>,
+  idi: (i: number) => string,
+  last: number,
+  n: number,
+  akaPrime = false,
+): FloodNet {
   const net = new FloodNet(h.responder, validNow());
   for (let i = 0; i < n; i++)
-    net.connect(Ipv4Address.parse(`203.0.113.${i + 1}`), 500, upTo(last), { auth: attackerAuth(idi(i)) });
+    net.connect(Ipv4Address.parse(`203.0.113.${i + 1}`), 500, upTo(last), { auth: attackerAuth(idi(i), akaPrime) });
   net.flush();
   return net;
 }
@@ -87,4 +96,15 @@ test('the IMSI in AT_IDENTITY behind an anonymous IDi is limited too', () => {
   flood(limited, (i) => `anonymous${i}@nai.epc.mnc015.mcc234.3gppnetwork.org`, 2, 10);
   assert.equal(limited.vectors.length, 2);
   assert.equal(limited.responder.limitCounters['eap-per-identity'], 8);
+});
+
+test('EAP-AKA′ (RFC 5448): the IMSI in IDi with any realm, or in AT_IDENTITY behind an anonymous IDi, is limited too', () => {
+  const byIdi = ha({ eapPerIdentity: { burst: 2, perMinute: 10 }, eapPerSource: { burst: 0, perMinute: 0 } }, true);
+  // "6" ‖ IMSI @ realm (RFC 5448 §3): a new realm each time must not make a new bucket.
+  flood(byIdi, (i) => `6${IMSI}@realm${i}.example`, 1, 10, true);
+  assert.equal(byIdi.vectors.length, 2);
+  const behind = ha({ eapPerIdentity: { burst: 2, perMinute: 10 }, eapPerSource: { burst: 0, perMinute: 0 } }, true);
+  flood(behind, (i) => `anonymous${i}@nai.epc.mnc015.mcc234.3gppnetwork.org`, 2, 10, true);
+  assert.equal(behind.vectors.length, 2);
+  assert.equal(behind.responder.limitCounters['eap-per-identity'], 8);
 });
