@@ -117,6 +117,8 @@ test('an RSA certificate with its key passes; the ECDSA key against the RSA cert
 });
 
 const VIEW: HaHostView = {
+  addresses: { ipv4: Ipv4Address.parse('198.51.100.7') },
+  ipv4HomeAddressPool: [{ first: Ipv4Address.parse('10.10.0.1'), last: Ipv4Address.parse('10.10.0.254') }],
   ports: { ike: 500, natT: 4500, dsmip: 4191 },
   ike: { certificate: `${PKI}ha-ecdsa.pem`, privateKey: `${PKI}ha-ecdsa.key` },
   aaa: { subscriberFile: subscribers },
@@ -139,6 +141,29 @@ test('privileged ports without privilege, and the metrics address against the in
   );
   const any = { ...VIEW, metrics: { ...VIEW.metrics, address: Ipv4Address.ANY } };
   assert.deepEqual(haHostIssues(any, elsewhere), [], 'the unspecified address is local');
+});
+
+test('an IPv4 HoA pool inside the subnet of the HA own interface is refused, naming the range', () => {
+  const host: HostProbe = {
+    localAddresses: () => ['198.51.100.7'],
+    mayBindPort: () => true,
+    localSubnets: () => ['127.0.0.1/8', '198.51.100.7/24'],
+  };
+  assert.deepEqual(haHostIssues({ ...VIEW, ports: { ike: 5000, natT: 5001, dsmip: 4191 } }, host), []);
+  const inWan = {
+    ...VIEW,
+    ports: { ike: 5000, natT: 5001, dsmip: 4191 },
+    ipv4HomeAddressPool: [
+      ...VIEW.ipv4HomeAddressPool,
+      { first: Ipv4Address.parse('198.51.100.200'), last: Ipv4Address.parse('198.51.101.10') },
+    ],
+  };
+  const issues = haHostIssues(inWan, host);
+  assert.deepEqual(
+    issues.map((i) => i.path.join('.')),
+    ['ipv4HomeAddressPool.1'],
+  );
+  assert.match(issues[0]!.message, /198\.51\.100\.7\/24/);
 });
 
 test('UE: CA certificate, SQN state file folder, capture folder and local ports', () => {

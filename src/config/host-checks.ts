@@ -10,7 +10,9 @@ import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
-import type { Ipv4Address, Ipv6Address } from '../util/ip-address.ts';
+import { Ipv4Address, type Ipv6Address } from '../util/ip-address.ts';
+import { ipv4RangeOverlapsBlock } from './address-checks.ts';
+import type { Ipv4RangeValue } from './scalars.ts';
 import type { ConfigPath } from './yaml-source.ts';
 
 export interface HostIssue {
@@ -25,6 +27,8 @@ export interface HostProbe {
   readonly localAddresses: () => readonly string[];
   /** Whether this process may bind UDP/TCP `port`. */
   readonly mayBindPort: (port: number) => boolean;
+  /** The interfaces' addresses with their prefix length (`192.0.2.1/24`); absent = not checked. */
+  readonly localSubnets?: () => readonly string[];
 }
 
 /** CAP_NET_BIND_SERVICE (linux/capability.h). */
@@ -54,6 +58,10 @@ export const SYSTEM_HOST: HostProbe = {
     Object.values(networkInterfaces())
       .flat()
       .flatMap((i) => (i ? [i.address] : [])),
+  localSubnets: () =>
+    Object.values(networkInterfaces())
+      .flat()
+      .flatMap((i) => (i?.cidr ? [i.cidr] : [])),
   mayBindPort: (port) =>
     port === 0 || port >= unprivilegedPortStart() || process.getuid?.() === 0 || hasCapability(CAP_NET_BIND_SERVICE),
 };
@@ -168,6 +176,8 @@ function isLocal(a: Ipv4Address | Ipv6Address, host: HostProbe): boolean {
 }
 
 export interface HaHostView {
+  readonly addresses: { readonly ipv4?: Ipv4Address | undefined };
+  readonly ipv4HomeAddressPool: readonly Ipv4RangeValue[];
   readonly ports: { readonly ike: number; readonly natT: number; readonly dsmip: number };
   readonly ike: { readonly certificate: string; readonly privateKey: string };
   readonly aaa: { readonly subscriberFile?: string | undefined };
@@ -200,7 +210,31 @@ export function haHostIssues(ha: HaHostView, host: HostProbe = SYSTEM_HOST): Hos
     privilegedPort(['metrics', 'port'], ha.metrics.port, host, out);
   }
   capturePaths(ha.capture, out);
+  wanSubnetOverlaps(ha, host, out);
   return out;
+}
+
+/**
+ * An IPv4 HoA pool inside the subnet of the HA's own IPv4 interface: the HA would route its neighbours (its gateway
+ * among them) into its TUN device and answer for them. The schema already refuses a pool holding the HA's address.
+ */
+function wanSubnetOverlaps(ha: HaHostView, host: HostProbe, out: HostIssue[]): void {
+  const own = ha.addresses.ipv4?.toString();
+  if (own === undefined || !host.localSubnets) return;
+  for (const cidr of host.localSubnets()) {
+    const [address, length] = cidr.split('/');
+    if (address !== own || length === undefined) continue;
+    const prefixLength = Number(length);
+    if (!Number.isInteger(prefixLength) || prefixLength < 1 || prefixLength > 32) continue;
+    ha.ipv4HomeAddressPool.forEach((range, i) => {
+      if (ipv4RangeOverlapsBlock(range, Ipv4Address.parse(address), prefixLength)) {
+        out.push({
+          path: ['ipv4HomeAddressPool', i],
+          message: `overlaps ${cidr}, the subnet of the HA's own interface: its neighbours (the gateway too) would be routed into the TUN device`,
+        });
+      }
+    });
+  }
 }
 
 export interface UeHostView {
