@@ -54,3 +54,17 @@ test('keep: sessions run side by side up to the cap; beyond it the oldest go, th
   w.sessions.established(4);
   assert.deepEqual(w.ended, [1], 'an unknown identity (not established) is not tracked');
 });
+
+test('revoke (Diameter ASR): the session ends with its own bindings; one another session carries stays', () => {
+  const w = world({ mode: 'keep', maxSessions: 0 }, { 1: 'imsi-a', 2: 'imsi-a', 3: 'imsi-b' });
+  w.sessions.established(1);
+  w.sessions.mobilitySaInstalled(1, H1);
+  w.sessions.mobilitySaInstalled(1, H2);
+  w.sessions.established(2);
+  w.sessions.mobilitySaInstalled(2, H2);
+  assert.deepEqual(w.sessions.revoke(1).map(String), [H1.toString()]);
+  assert.deepEqual([w.ended, w.revoked], [[1], [H1.toString()]]);
+  // A session the table does not know (not yet established) still has its IKE SA deleted.
+  assert.deepEqual(w.sessions.revoke(3), []);
+  assert.deepEqual(w.ended, [1, 3]);
+});
