@@ -61,6 +61,7 @@ export function interpretAnswer(
   secret: Uint8Array,
   requestAuthenticator: Uint8Array,
   requestEap: Uint8Array,
+  keylessSuccess = false,
 ): { readonly outcome: RadiusOutcome; readonly state?: Uint8Array } {
   let eap: Uint8Array | undefined;
   try {
@@ -97,11 +98,14 @@ export function interpretAnswer(
     if (!isWireError(e)) throw e;
     return { outcome: { kind: 'failure', reason: 'bad-answer', detail: `MS-MPPE key: ${e.detail}` } };
   }
-  if (!keys)
+  if (!keys && !keylessSuccess)
     return { outcome: { kind: 'failure', reason: 'bad-answer', detail: 'Access-Accept without MS-MPPE keys' } };
-  const msk = new Uint8Array(keys.recv.length + keys.send.length);
-  msk.set(keys.recv);
-  msk.set(keys.send, keys.recv.length);
+  let msk: Uint8Array | undefined;
+  if (keys) {
+    msk = new Uint8Array(keys.recv.length + keys.send.length);
+    msk.set(keys.recv);
+    msk.set(keys.send, keys.recv.length);
+  }
   const identity = attributeText(answer, T.USER_NAME);
   const sessionTimeoutSec = attributeInteger(answer, T.SESSION_TIMEOUT);
   return {
@@ -109,7 +113,7 @@ export function interpretAnswer(
       kind: 'success',
       // RFC 3579 §2.6.3: the Access-Accept carries EAP-Success; an Accept without one is answered as if it did.
       eap: eap ?? Uint8Array.of(EapCode.SUCCESS, requestEap[1] ?? 0, 0, 4),
-      msk,
+      ...(msk ? { msk } : {}),
       ...(identity ? { identity } : {}),
       ...(sessionTimeoutSec !== undefined ? { sessionTimeoutSec } : {}),
       classes: findAttributes(answer, T.CLASS),

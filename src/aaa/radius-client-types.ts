@@ -39,6 +39,11 @@ export interface RadiusRoundInput {
   readonly callingStationId?: string;
   /** Absolute time by which the round ends, answered or not (the IKE exchange's own budget). */
   readonly deadlineMs: number;
+  /**
+   * An Access-Accept without MS-MPPE keys is a success (an RFC 4739 second round with EAP-MD5/GTC derives no MSK);
+   * otherwise it is a `bad-answer`, as a first round needs the MSK for its AUTH (RFC 7296 §2.16).
+   */
+  readonly keylessSuccess?: boolean;
 }
 
 export type RadiusOutcome =
@@ -46,8 +51,11 @@ export type RadiusOutcome =
   | {
       readonly kind: 'success';
       readonly eap: Uint8Array;
-      /** MS-MPPE-Recv-Key ‖ MS-MPPE-Send-Key (RFC 3579 §3.1 practice, as hostapd and strongSwan use it). */
-      readonly msk: Uint8Array;
+      /**
+       * MS-MPPE-Recv-Key ‖ MS-MPPE-Send-Key (RFC 3579 §3.1 practice, as hostapd and strongSwan use it); absent only
+       * when the round allowed a keyless success.
+       */
+      readonly msk?: Uint8Array;
       readonly identity?: string;
       readonly sessionTimeoutSec?: number;
       readonly classes: readonly Uint8Array[];

@@ -154,7 +154,13 @@ export class RadiusClient {
       return;
     }
     s.deadUntilMs = 0;
-    const { outcome, state } = interpretAnswer(packet, secret, round.authenticator, round.input.eap);
+    const { outcome, state } = interpretAnswer(
+      packet,
+      secret,
+      round.authenticator,
+      round.input.eap,
+      round.input.keylessSuccess,
+    );
     if (outcome.kind === 'continue') {
       this.counters.challenges++;
       if (state) this.states.set(round.input.sessionKey, state);

@@ -45,6 +45,8 @@ export interface RadiusServerOptions {
   readonly duplicateCacheMs?: number;
   /** Session-Timeout (RFC 2865 §5.27) in every Access-Accept, when set. */
   readonly sessionTimeoutSec?: number;
+  /** The secret of a source address no entry of `clients` names exactly (e.g. a configured client prefix). */
+  readonly clientSecret?: (address: string) => Uint8Array | undefined;
 }
 
 export type RadiusServerDropReason =
@@ -115,7 +117,7 @@ export class RadiusServer {
   }
 
   handleDatagram(now: number, from: { readonly address: string; readonly port: number }, bytes: Uint8Array): void {
-    const secret = this.secrets.get(from.address);
+    const secret = this.secrets.get(from.address) ?? this.options.clientSecret?.(from.address);
     if (!secret) {
       this.drop(from.address, 'unknown-client');
       return;

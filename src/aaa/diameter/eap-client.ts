@@ -29,6 +29,8 @@ export interface EapExchangeRequest {
   readonly eap: Uint8Array;
   /** Service-Selection. */
   readonly apn?: string;
+  /** A DIAMETER_SUCCESS without EAP-Master-Session-Key is a success (RFC 4739 second round, EAP-MD5/GTC). */
+  readonly keylessSuccess?: boolean;
 }
 
 export type DiameterApplication = 's6b' | 'swm' | 'eap';
@@ -99,7 +101,7 @@ export class DiameterEapClient {
   private readonly sessionIds: SessionIdGenerator;
   private readonly sessions = new Map<string, Session>(); // by sessionKey
   private readonly bySessionId = new Map<string, Session>();
-  private readonly waiting = new Map<number, { session: Session; kind: 'der' | 'str' }>(); // by token
+  private readonly waiting = new Map<number, { session: Session; kind: 'der' | 'str'; keyless?: boolean }>(); // by token
   private readonly events: EapClientEvent[] = [];
   private nextToken = 1;
   readonly applicationId: number;
@@ -130,7 +132,7 @@ export class DiameterEapClient {
       this.sessions.set(ctx.sessionKey, s);
       this.bySessionId.set(s.sessionId, s);
     }
-    this.waiting.set(token, { session: s, kind: 'der' });
+    this.waiting.set(token, { session: s, kind: 'der', keyless: ctx.keylessSuccess === true });
     const der = buildDer(this.o.local, this.ids.next(), {
       userName: ctx.userName,
       eap: ctx.eap,
@@ -231,7 +233,7 @@ export class DiameterEapClient {
     if (!w || w.kind === 'str') return; // STA: nothing to do (§8.4.2)
     let outcome: EapOutcome;
     try {
-      outcome = interpretDea(m, w.session.sessionId);
+      outcome = interpretDea(m, w.session.sessionId, w.keyless === true);
       const host = readUtf8Optional(m, 'Origin-Host');
       if (host) w.session.serverHost = host;
     } catch (e) {

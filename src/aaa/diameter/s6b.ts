@@ -37,7 +37,7 @@ export type EapFailureReason = 'rejected' | 'unknown-subscriber' | 'timeout' | '
 /** The same shape as src/node/aaa/eap-backend.ts EapRoundResult (the core does not import the node layer). */
 export type EapOutcome =
   | { readonly kind: 'continue'; readonly eap: Uint8Array }
-  | { readonly kind: 'success'; readonly eap: Uint8Array; readonly msk: Uint8Array; readonly identity?: string }
+  | { readonly kind: 'success'; readonly eap: Uint8Array; readonly msk?: Uint8Array; readonly identity?: string }
   | { readonly kind: 'failure'; readonly reason: EapFailureReason; readonly detail: string; readonly eap?: Uint8Array };
 
 export interface DerContext {
@@ -75,7 +75,7 @@ export function buildDer(local: LocalIdentity, ids: Ids, c: DerContext): Diamete
 }
 
 /** What a DEA means for the EAP conversation (RFC 4072 §2.2, §3.2; TS 29.273 §9.2.2.1.2). */
-export function interpretDea(m: DiameterMessage, sessionId: string): EapOutcome {
+export function interpretDea(m: DiameterMessage, sessionId: string, keylessSuccess = false): EapOutcome {
   if (m.commandCode !== CommandCode.DIAMETER_EAP || isRequest(m)) {
     return { kind: 'failure', reason: 'bad-answer', detail: `command ${m.commandCode} where a DEA was expected` };
   }
@@ -92,10 +92,16 @@ export function interpretDea(m: DiameterMessage, sessionId: string): EapOutcome 
         return { kind: 'continue', eap };
       case ResultCode.DIAMETER_SUCCESS: {
         const msk = findAvp(m.avps, AvpDefs['EAP-Master-Session-Key'].code);
-        if (!msk || !eap)
+        // Only a second round (RFC 4739, EAP-MD5/GTC) may lack the MSK: a first round keys its AUTH with it.
+        if ((!msk && !keylessSuccess) || !eap)
           return { kind: 'failure', reason: 'bad-answer', detail: 'SUCCESS without MSK or EAP-Payload' };
         const identity = readUtf8Optional(m, 'Mobile-Node-Identifier') ?? readUtf8Optional(m, 'User-Name');
-        return { kind: 'success', eap, msk: copy(msk.data), ...(identity ? { identity } : {}) };
+        return {
+          kind: 'success',
+          eap,
+          ...(msk ? { msk: copy(msk.data) } : {}),
+          ...(identity ? { identity } : {}),
+        };
       }
       case ResultCode.DIAMETER_AUTHENTICATION_REJECTED:
       case ResultCode.DIAMETER_AUTHORIZATION_REJECTED:

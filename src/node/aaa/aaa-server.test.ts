@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { loadAaaConfig } from '../../config/load.ts';
 import { EapPasswordPeer } from '../../eap/index.ts';
 import { eapIdentityResponse } from '../../ike/eap.ts';
 import { silentLogger } from '../../obs/log.ts';
-import { ConfigError } from '../../util/errors.ts';
 import { set1Store } from '../ike/test-support.ts';
 import { AaaServer } from './aaa-server.ts';
+import { createDiameterBackend } from './diameter-backend.ts';
 import type { EapRoundRequest } from './eap-backend.ts';
+import { createRadiusBackend } from './radius-backend.ts';
 
 const IMSI = '001010000000001';
 const config = (extra = '', users = '[{ identity: alice@pdn.example, secret: s3cret }]') =>
@@ -66,7 +68,74 @@ test('dsmip aaa: reload applies new second-round users and names what needs a re
   }
 });
 
-test('dsmip aaa: a listener that is not built in this tree is a ConfigError naming its key', async () => {
-  const radius = config('  radius: { listen: "127.0.0.1:18120", clients: [{ address: 127.0.0.0/8, secret: s }] }\n');
-  await assert.rejects(AaaServer.start(radius, deps), (e) => e instanceof ConfigError && e.path === 'aaa.radius');
+test('dsmip aaa: RADIUS and Diameter listeners serve EAP-AKA and a keyless second round, counted in /metrics', async () => {
+  const listeners =
+    `  radius: { listen: "127.0.0.1:${await freePort()}", clients: [{ address: 127.0.0.0/8, secret: s }] }\n` +
+    `  diameter: { listen: "127.0.0.1:${await freePort()}", originHost: aaa.test.example, realm: test.example }\n`;
+  const server = await AaaServer.start(config(listeners), deps);
+  const portOf = (proto: string) =>
+    Number(
+      server.listening
+        .find((d) => d.startsWith(proto))
+        ?.split(':')
+        .pop(),
+    );
+  const radius = await createRadiusBackend({
+    servers: [{ host: '127.0.0.1', port: portOf('udp'), secret: 's' }],
+    initialTimeoutMs: 500,
+  });
+  const diameter = createDiameterBackend({
+    originHost: 'ha.test.example',
+    originRealm: 'test.example',
+    destinationRealm: 'test.example',
+    peers: [{ host: '127.0.0.1', port: portOf('tcp') }],
+    application: 'eap',
+    reconnectMs: 100,
+  });
+  try {
+    await diameter.ready();
+    const nai = `0${IMSI}@nai.epc.mnc001.mcc001.3gppnetwork.org`;
+    for (const [name, backend] of [
+      ['radius', radius],
+      ['diameter', diameter],
+    ] as const) {
+      const first = await backend.exchange(request(`${name}1`, nai, eapIdentityResponse(nai), 1));
+      assert.equal(first.kind, 'continue', name);
+      assert.equal(first.kind === 'continue' ? first.eap[4] : 0, 23, `${name}: EAP-AKA`);
+      // RFC 4739 second round under its own identity: EAP-GTC (the server's method), success without an MSK.
+      const id = 'alice@pdn.example';
+      const challenge = await backend.exchange(request(`${name}2`, id, eapIdentityResponse(id), 2));
+      assert.equal(challenge.kind, 'continue', name);
+      if (challenge.kind !== 'continue') continue;
+      const peer = new EapPasswordPeer({ method: 'gtc', secret: new TextEncoder().encode('s3cret') });
+      const done = await backend.exchange(request(`${name}2`, id, peer.handleRequest(challenge.eap).send!, 2));
+      assert.equal(done.kind, 'success', name);
+      assert.equal(done.kind === 'success' ? done.msk : 'none', undefined, `${name}: no MSK`);
+      const bad = new EapPasswordPeer({ method: 'gtc', secret: new TextEncoder().encode('wrong') });
+      const again = await backend.exchange(request(`${name}3`, id, eapIdentityResponse(id), 2));
+      const refused = await backend.exchange(
+        request(`${name}3`, id, bad.handleRequest(again.kind === 'continue' ? again.eap : new Uint8Array()).send!, 2),
+      );
+      assert.equal(refused.kind === 'failure' ? refused.reason : refused.kind, 'rejected', name);
+    }
+    const text = await (await fetch(`${server.metricsUrl}/metrics`)).text();
+    assert.match(text, /dsmip_aaa_radius_answers_total\{code="accept"\} 1/);
+    assert.match(text, /dsmip_aaa_radius_answers_total\{code="reject"\} 1/);
+    assert.match(text, /dsmip_aaa_diameter_requests_total\{command="der"\} 5/);
+  } finally {
+    await radius.close();
+    await diameter.close();
+    await server.stop();
+  }
 });
+
+/** A port the kernel just handed out on loopback (TCP; free for UDP too in practice), for the listeners. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}

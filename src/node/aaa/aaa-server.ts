@@ -6,8 +6,10 @@
  */
 
 import { Registry } from 'prom-client';
+import type { EapAuthenticatorFactory, EapAuthenticatorStep } from '../../aaa/diameter/index.ts';
 import type { AaaConfig } from '../../config/load.ts';
 import type { SubscriberStore } from '../../eap/index.ts';
+import type { EapServerFactory, EapServerStep } from '../../ike/eap.ts';
 import { AaaMetrics } from '../../obs/aaa-metrics.ts';
 import { componentLogger, createLogger, type Logger } from '../../obs/log.ts';
 import { type MetricsServer, startMetricsServer } from '../../obs/metrics.ts';
@@ -15,6 +17,8 @@ import { ConfigError } from '../../util/errors.ts';
 import { embeddedEapServerFactory, passwordUsersOf } from '../ike/eap-adapters.ts';
 import { osRandom } from '../ike/udp-endpoint.ts';
 import { monotonicNowMs } from '../net/clock.ts';
+import { startDiameterListener, startRadiusListener } from './aaa-listeners.ts';
+import { eapAkaAuthenticatorFactory } from './diameter-eap-aka.ts';
 import type { EapBackend, EapRoundRequest, EapRoundResult } from './eap-backend.ts';
 import { EmbeddedEapBackend } from './embedded-backend.ts';
 import { SubscriberFileStore } from './subscriber-file-store.ts';
@@ -31,6 +35,13 @@ export interface AaaListener {
 export interface AaaListenerDeps {
   /** The AAA's EAP engine: every EAP message of every session goes through it (metrics counted here). */
   readonly backend: EapBackend;
+  /**
+   * The AAA's EAP methods for a listener that runs them itself (RADIUS): EAP-AKA/AKA′, or EAP-MD5/GTC for an
+   * identity among the second-round users (RFC 4739 §3: the second round runs under its own identity).
+   */
+  readonly eapServers: EapServerFactory;
+  /** The same methods for the Diameter application, with why a run failed (DIAMETER_ERROR_USER_UNKNOWN). */
+  readonly diameterAuthenticators: EapAuthenticatorFactory;
   readonly log: Logger;
   readonly registry: Registry;
 }
@@ -40,11 +51,11 @@ export type AaaListenerFactory<K extends AaaListenerKind> = (
   deps: AaaListenerDeps,
 ) => Promise<AaaListener>;
 
-/** The listeners built into this tree (none yet: the RADIUS and Diameter servers register here). */
+/** The listeners built into this tree. */
 export const AAA_LISTENER_FACTORIES: {
   radius?: AaaListenerFactory<'radius'>;
   diameter?: AaaListenerFactory<'diameter'>;
-} = {};
+} = { radius: startRadiusListener, diameter: startDiameterListener };
 
 export interface AaaServerDeps {
   readonly logger?: Logger;
@@ -103,6 +114,9 @@ export class AaaServer {
   private readonly listeners: AaaListener[] = [];
   private metricsHttp: MetricsServer | undefined;
   private stopped = false;
+  /** The current engine's methods and AKA authenticator (replaced on reload), for the listeners. */
+  private servers!: EapServerFactory;
+  private akaAuthenticators!: EapAuthenticatorFactory;
 
   private constructor(
     private config: AaaConfig,
@@ -124,6 +138,11 @@ export class AaaServer {
       throw e;
     }
     return server;
+  }
+
+  /** Where each listener serves (`udp 127.0.0.1:1812`, `tcp ::1:3868`). */
+  get listening(): readonly string[] {
+    return this.listeners.map((l) => l.description);
   }
 
   get metricsUrl(): string | undefined {
@@ -165,19 +184,48 @@ export class AaaServer {
       SubscriberFileStore.open(config.subscriberFile, {
         onPersistError: (e) => this.log.error({ err: e }, 'subscriber file not updated'),
       });
+    const random = this.deps.random ?? osRandom;
+    this.akaAuthenticators = eapAkaAuthenticatorFactory(store, random);
     const servers = embeddedEapServerFactory({
       store,
-      random: this.deps.random ?? osRandom,
+      random,
       secondAuth: { method: config.secondAuth.method, users: passwordUsersOf(config.secondAuth.users) },
       onEvent: (e) => this.log.debug({ event: e.kind }, 'EAP-AKA'),
       onPasswordOutcome: (identity, ok, reason) => this.log.info({ identity, ok, reason }, 'second round'),
     });
+    this.servers = servers;
     return new EmbeddedEapBackend({ servers, now: monotonicNowMs });
   }
 
+  /** An identity among the second-round users runs EAP-MD5/GTC (round 2); any other runs EAP-AKA (spec AAA-8). */
+  private isSecondRoundUser(identity: string): boolean {
+    return this.config.secondAuth.users.some((u) => u.identity === identity);
+  }
+
+  private listenerServers: EapServerFactory = (ctx) =>
+    this.servers({ ikeIdentity: ctx.ikeIdentity, round: this.isSecondRoundUser(ctx.ikeIdentity) ? 1 : 0 });
+
+  private listenerAuthenticators: EapAuthenticatorFactory = (ctx) => {
+    if (!this.isSecondRoundUser(ctx.identity)) return this.akaAuthenticators(ctx);
+    const server = this.servers({ ikeIdentity: ctx.identity, round: 1 });
+    const convert = (step: EapServerStep): EapAuthenticatorStep => {
+      if (step.result?.ok === true) return { result: step.result };
+      if (step.result?.ok === false)
+        return { result: { ok: false, eapFailure: step.result.eapFailure, reason: 'rejected' } };
+      return step.request ? { request: step.request } : {};
+    };
+    return { start: () => ({ request: server.start() }), handle: (r) => convert(server.handle(r)) };
+  };
+
   private async open(): Promise<void> {
     const c = this.config;
-    const deps: AaaListenerDeps = { backend: this.backend, log: this.log, registry: this.registry };
+    const deps: AaaListenerDeps = {
+      backend: this.backend,
+      eapServers: this.listenerServers,
+      diameterAuthenticators: this.listenerAuthenticators,
+      log: this.log,
+      registry: this.registry,
+    };
     if (c.radius) {
       const f = AAA_LISTENER_FACTORIES.radius;
       if (!f) throw new ConfigError('INVALID', 'aaa.radius', 'the RADIUS listener is not built in this tree');

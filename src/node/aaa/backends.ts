@@ -10,20 +10,23 @@ import type { EapServerFactory } from '../../ike/eap.ts';
 import { ConfigError } from '../../util/errors.ts';
 import type { EapBackend } from './eap-backend.ts';
 import { EmbeddedEapBackend } from './embedded-backend.ts';
+import { diameterBackendOf, type ExternalBackendDeps, radiusBackendOf } from './external-backends.ts';
 
 export type ExternalAaaMode = 'radius' | 'diameter';
 
-export interface EapBackendDeps {
+export interface EapBackendDeps extends ExternalBackendDeps {
   /** The embedded EAP servers (EAP-AKA + second round), for `mode: embedded`. */
   readonly embeddedServers?: EapServerFactory;
-  readonly now: () => number;
 }
 
 /** Builds the client of one external mode from its config section (`ha.aaa.radius` / `ha.aaa.diameter`). */
 export type EapBackendFactory = (config: DeepReadonly<HaAaaConfig>, deps: EapBackendDeps) => EapBackend;
 
-/** The external clients built into this tree (none yet: the RADIUS and Diameter clients register here). */
-export const EAP_BACKEND_FACTORIES: Partial<Record<ExternalAaaMode, EapBackendFactory>> = {};
+/** The external clients built into this tree. */
+export const EAP_BACKEND_FACTORIES: Partial<Record<ExternalAaaMode, EapBackendFactory>> = {
+  radius: radiusBackendOf,
+  diameter: diameterBackendOf,
+};
 
 export function createEapBackend(config: DeepReadonly<HaAaaConfig>, deps: EapBackendDeps): EapBackend {
   if (config.mode === 'embedded') {

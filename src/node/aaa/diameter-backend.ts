@@ -159,6 +159,7 @@ export function createDiameterBackend(o: DiameterBackendOptions): DiameterBacken
           userName: request.identity,
           eap: request.eap,
           ...(request.apn !== undefined ? { apn: request.apn } : {}),
+          keylessSuccess: request.round === 2,
         });
         waiting.set(token, resolve);
         flush();

@@ -33,6 +33,8 @@ export interface EapRoundRequest {
   readonly apn?: string;
   /** 1 for the first authentication, 2 for the RFC 4739 second round. */
   readonly round: 1 | 2;
+  /** When the IKE side stops waiting (absolute, monotonic ms): RADIUS stops retransmitting then. */
+  readonly deadlineMs?: number;
 }
 
 export type EapRoundResult =

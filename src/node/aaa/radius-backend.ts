@@ -111,6 +111,8 @@ export async function createRadiusBackend(options: RadiusBackendOptions): Promis
           eap: request.eap,
           callingStationId: `${request.peerAddress}[${request.peerPort}]`,
           deadlineMs: request.deadlineMs ?? t + (options.roundBudgetMs ?? 10_000),
+          // Only an RFC 4739 second round may succeed without an MSK (EAP-MD5/GTC derive none).
+          keylessSuccess: request.round === 2,
         });
         pending.set(round, resolve);
         flush();
@@ -141,7 +143,12 @@ function toRoundResult(o: RadiusOutcome): EapRoundResult {
     case 'continue':
       return o;
     case 'success':
-      return { kind: 'success', eap: o.eap, msk: o.msk, ...(o.identity ? { identity: o.identity } : {}) };
+      return {
+        kind: 'success',
+        eap: o.eap,
+        ...(o.msk ? { msk: o.msk } : {}),
+        ...(o.identity ? { identity: o.identity } : {}),
+      };
     case 'failure':
       return { kind: 'failure', reason: o.reason, detail: o.detail, ...(o.eap ? { eap: o.eap } : {}) };
   }

@@ -13,11 +13,13 @@ import {
 } from '../../aaa/radius-server.ts';
 import { DeadlineTimer, monotonicNowMs } from '../net/clock.ts';
 
-export interface RadiusServerNodeOptions extends Omit<RadiusServerOptions, 'random' | 'clients'> {
+export interface RadiusServerNodeOptions extends Omit<RadiusServerOptions, 'random' | 'clients' | 'clientSecret'> {
   /** Address to listen on (default 127.0.0.1) and port (default 1812; 0 picks a free one). */
   readonly address?: string;
   readonly port?: number;
   readonly clients: readonly { readonly address: string; readonly secret: string | Uint8Array }[];
+  /** A source address no entry of `clients` names: its secret, if any (client prefixes). */
+  readonly clientSecret?: (address: string) => string | Uint8Array | undefined;
   readonly onEvent?: (e: RadiusServerEvent) => void;
   /** Every datagram received and sent, for packet traces and tests. */
   readonly onDatagram?: (d: {
@@ -38,7 +40,7 @@ export interface RunningRadiusServer {
 
 export async function startRadiusServer(options: RadiusServerNodeOptions): Promise<RunningRadiusServer> {
   const address = options.address ?? '127.0.0.1';
-  const { onEvent, onDatagram, ...rest } = options;
+  const { onEvent, onDatagram, clientSecret, ...rest } = options;
   const core = new RadiusServer({
     ...rest,
     random: options.random ?? ((n) => new Uint8Array(randomBytes(n))),
@@ -46,6 +48,14 @@ export async function startRadiusServer(options: RadiusServerNodeOptions): Promi
       address: c.address,
       secret: typeof c.secret === 'string' ? new TextEncoder().encode(c.secret) : c.secret,
     })),
+    ...(clientSecret
+      ? {
+          clientSecret: (a: string) => {
+            const v = clientSecret(a);
+            return typeof v === 'string' ? new TextEncoder().encode(v) : v;
+          },
+        }
+      : {}),
   });
   const socket = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
   const flush = (): void => {

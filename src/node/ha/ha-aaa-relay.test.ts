@@ -23,7 +23,7 @@ import { HaAaaRelay } from './ha-aaa-relay.ts';
 const IMSI = '001010123456789';
 const SECOND = 'alice@pdn.example';
 
-function setup(secondSecret: string | undefined) {
+function setup(secondSecret: string | undefined, detach?: (ikeSaId: number) => void) {
   const backend = new EmbeddedEapBackend({
     servers: embeddedEapServerFactory({
       store: set1Store(IMSI),
@@ -69,6 +69,7 @@ function setup(secondSecret: string | undefined) {
     run: (command) => command(ha, link.now),
     now: () => link.now,
     sessionPrefix: 'ha.test;1',
+    ...(detach ? { detach } : {}),
   });
   let seen = 0;
   /** Delivers, relays the HA's events, lets the backend's promises settle; until the link is quiet. */
@@ -136,4 +137,18 @@ test('relay: the AAA ending a session (onAbort) detaches the UE with an IKE Dele
   assert.equal(link.eventsOf('ha', 'ike-sa-deleted').length, 1);
   assert.equal(link.eventsOf('ue', 'ike-sa-deleted').length, 1);
   assert.equal(ha.ikeSaCount + link.ue.ikeSaCount, 0);
+});
+
+test('relay: with a detach action (the HA: bindings revoked, then the IKE Delete) an ASR goes through it', async () => {
+  const detached: number[] = [];
+  const { backend, ha, link, settle } = setup('pdn secret', (id) => detached.push(id));
+  link.ue.connect(link.now);
+  await settle();
+  const [established] = link.eventsOf('ha', 'ike-sa-established') as { ikeSaId: number }[];
+  backend.abort('ha.test;1;1;1');
+  await settle();
+  assert.deepEqual(detached, [established?.ikeSaId]);
+  assert.equal(ha.ikeSaCount, 1, 'the action decides; the relay deletes nothing itself');
+  backend.abort('ha.test;1;99;1'); // a session the relay never opened: nothing happens
+  assert.equal(detached.length, 1);
 });

@@ -25,6 +25,8 @@ export interface HaAaaRelayDeps {
   readonly sessionPrefix: string;
   /** The APN (IDr) the UEs attach to, as Diameter Service-Selection; optional. */
   readonly apn?: string;
+  /** Detaches the UE of an IKE SA the AAA ended (bindings revoked, IKE Delete); default the IKE Delete only. */
+  readonly detach?: (ikeSaId: number) => void;
 }
 
 export class HaAaaRelay {
@@ -82,6 +84,7 @@ export class HaAaaRelay {
         peerAddress: e.path.remoteAddr.toString(),
         peerPort: e.path.remotePort,
         round,
+        deadlineMs: e.deadline,
         ...(this.deps.apn ? { apn: this.deps.apn } : {}),
       })
       .catch((err: unknown): EapRoundResult => ({ kind: 'failure', reason: 'bad-answer', detail: String(err) }))
@@ -120,6 +123,7 @@ export class HaAaaRelay {
     const ikeSaId = this.byKey.get(sessionKey);
     if (ikeSaId === undefined || this.closed) return;
     this.deps.log.info({ ikeSaId, sessionKey }, 'AAA ended the session: detaching the UE');
-    this.deps.run((engine, now) => engine.deleteIkeSa(now, ikeSaId));
+    if (this.deps.detach) this.deps.detach(ikeSaId);
+    else this.deps.run((engine, now) => engine.deleteIkeSa(now, ikeSaId));
   }
 }

@@ -439,13 +439,22 @@ export class HomeAgent {
   private openAaaRelay(): void {
     const aaa = this.config.aaa;
     if (aaa.mode === 'embedded' && !this.deps.eapBackend) return;
-    const backend = this.deps.eapBackend ?? createEapBackend(aaa, { now: monotonicNowMs });
+    const log = componentLogger(this.rootLog, 'aaa');
+    const backend =
+      this.deps.eapBackend ??
+      createEapBackend(aaa, {
+        now: monotonicNowMs,
+        registry: this.metrics.registry,
+        log,
+        localAddress: (this.config.addresses.ipv4 ?? this.config.addresses.ipv6).toString(),
+      });
     this.aaaRelay = new HaAaaRelay({
       backend,
       metrics: new AaaMetrics(this.metrics.registry, aaa.mode),
-      log: componentLogger(this.rootLog, 'aaa'),
+      log,
       run: (command) => this.ike?.run(command),
       now: monotonicNowMs,
+      detach: (ikeSaId) => this.identitySessions.revoke(ikeSaId),
       sessionPrefix: `${this.config.ike.identity};${Date.now()}`,
     });
     this.log.info({ mode: aaa.mode }, 'UEs authenticated by an external AAA');

@@ -78,3 +78,17 @@ test('cap 1: a new session that ends before its BU/BA SA releases the binding of
   w.sessions.ended(2);
   assert.deepEqual([w.ended, w.revoked], [[1], [H1.toString()]]);
 });
+
+test('revoke (Diameter ASR): the session ends with its own bindings; one another session carries stays', () => {
+  const w = world({ mode: 'keep', maxSessions: 0 }, { 1: 'imsi-a', 2: 'imsi-a', 3: 'imsi-b' });
+  w.sessions.established(1);
+  w.sessions.mobilitySaInstalled(1, H1);
+  w.sessions.mobilitySaInstalled(1, H2);
+  w.sessions.established(2);
+  w.sessions.mobilitySaInstalled(2, H2);
+  assert.deepEqual(w.sessions.revoke(1).map(String), [H1.toString()]);
+  assert.deepEqual([w.ended, w.revoked], [[1], [H1.toString()]]);
+  // A session the table does not know (not yet established) still has its IKE SA deleted.
+  assert.deepEqual(w.sessions.revoke(3), []);
+  assert.deepEqual(w.ended, [1, 3]);
+});

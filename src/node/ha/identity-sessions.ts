@@ -77,6 +77,20 @@ export class IdentitySessions {
     if (s !== undefined) this.settleInherited(s);
   }
 
+  /**
+   * The AAA ended the session (Diameter ASR, RFC 6733 §8.5): its bindings are revoked and the IKE SA deleted. A
+   * Home Address another session of the identity carries keeps its binding, as in a replacement.
+   */
+  revoke(ikeSaId: number): readonly Ipv6Address[] {
+    const s = this.sessions.get(ikeSaId);
+    this.sessions.delete(ikeSaId);
+    const kept = s ? this.of(s.identity).flatMap((o) => o.homeAddresses) : [];
+    const revoked = s ? s.homeAddresses.filter((a) => !kept.some((k) => k.equals(a))) : [];
+    for (const a of revoked) this.actions.revokeBinding(a);
+    this.actions.endIkeSa(ikeSaId);
+    return revoked;
+  }
+
   /** Sessions of `identity`, the oldest first. */
   private of(identity: string): Session[] {
     return [...this.sessions.values()].filter((s) => s.identity === identity);

@@ -217,6 +217,7 @@ export class UserEquipment {
       },
     );
     if (this.stopping.signal.aborted) throw new UeStoppedError();
+    let last: HomeAgentFailure | undefined;
     for (const ha of found.homeAgents) {
       const addresses = homeAgentAddressesOf(ha, this.config.access.family);
       if (typeof addresses === 'string') {
@@ -229,10 +230,12 @@ export class UserEquipment {
         return this.session.result;
       } catch (e) {
         if (!(e instanceof HomeAgentFailure)) throw e;
+        last = e;
         this.log.warn({ ha, failure: e.failure, why: e.message }, 'home agent failed, trying the next');
       }
     }
-    throw new Error('no home agent accepted the attach');
+    // The last HA's failure names the reason (e.g. AUTHENTICATION_FAILED after a refused second round).
+    throw new Error(`no home agent accepted the attach${last ? ` (last: ${last.failure.kind}: ${last.message})` : ''}`);
   }
 
   /** Deregisters (BU lifetime 0) and deletes the IKE SA (RFC 7296 §1.4.1); the UE can attach again. */
