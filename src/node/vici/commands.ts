@@ -114,10 +114,12 @@ export function ikeSasOfEvent(message: ViciMessage): ViciIkeSa[] {
     .map((i) => ikeSaOf(i.name, viciMessageToTree(i.items)));
 }
 
-/** list-sas: the IKE_SAs (optionally of one connection) with their CHILD_SAs. */
+/**
+ * list-sas: the IKE_SAs (optionally of one connection) with their CHILD_SAs. Blocking: with `noblock` charon skips an
+ * IKE_SA that a worker thread still holds, so a list right after `initiate` returned could miss the SA just made.
+ */
 export async function listSas(client: ViciClient, filter: { ike?: string; ikeId?: string } = {}): Promise<ViciIkeSa[]> {
   const { events } = await client.streamedRequest('list-sas', 'list-sa', {
-    noblock: 'yes',
     ike: filter.ike,
     ike_id: filter.ikeId,
   });
