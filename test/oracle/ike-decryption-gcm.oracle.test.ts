@@ -4,7 +4,7 @@
  * (RFC 5282 §3, §5.1) independently of our code.
  */
 import { test } from 'node:test';
-import { checkDecryption } from './test-oracle.ts';
+import { checkDecryption } from './ike-decryption.ts';
 
 test('tshark decrypts every protected message of an AES-GCM attach with our key log', async () => {
   await checkDecryption();

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findAll, findField, tsharkDecode } from '../../test/oracle/tshark.ts';
-import { toHex } from '../util/hex.ts';
-import { NotifyType } from '../wire/ike/constants.ts';
-import { capture } from './test-oracle.ts';
+import { toHex } from '../../src/util/hex.ts';
+import { NotifyType } from '../../src/wire/ike/constants.ts';
+import { capture } from './ike-decryption.ts';
+import { findAll, findField, tsharkDecode } from './tshark.ts';
 
 test('tshark: CHILDLESS_IKEV2_SUPPORTED in IKE_SA_INIT, ESP_TFC_PADDING_NOT_SUPPORTED in both Child SA responses', async () => {
   const c = capture();

@@ -3,7 +3,7 @@
  * (RFC 7296 §2.14 key split with integrity keys, §3.14 SK layout with the random IV and block padding).
  */
 import { test } from 'node:test';
-import { CBC_PROPOSALS, checkDecryption } from './test-oracle.ts';
+import { CBC_PROPOSALS, checkDecryption } from './ike-decryption.ts';
 
 test('tshark decrypts every protected message of an AES-CBC attach with our key log', async () => {
   await checkDecryption(CBC_PROPOSALS);

@@ -4,17 +4,17 @@
  * payloads we sent. tshark takes one table record per run, so each suite has its own test file.
  */
 import assert from 'node:assert/strict';
-import { findField, tsharkDecode } from '../../test/oracle/tshark.ts';
-import { internetChecksum } from '../util/checksum.ts';
-import { toHex } from '../util/hex.ts';
-import { DhGroup, EncrId, IntegId, PrfId } from '../wire/ike/constants.ts';
-import { payloadType } from '../wire/ike/payload.ts';
-import type { IkeProposalConfig } from './config.ts';
-import type { IkeTransmit, KeyLogEvent } from './events.ts';
-import { IkeInitiator } from './initiator.ts';
-import { IkeResponder } from './responder.ts';
-import { FakeLink } from './test-link.ts';
-import { haConfig, ueConfig, validNow } from './test-support.ts';
+import type { IkeProposalConfig } from '../../src/ike/config.ts';
+import type { IkeTransmit, KeyLogEvent } from '../../src/ike/events.ts';
+import { IkeInitiator } from '../../src/ike/initiator.ts';
+import { IkeResponder } from '../../src/ike/responder.ts';
+import { FakeLink } from '../../src/ike/test-link.ts';
+import { haConfig, ueConfig, validNow } from '../../src/ike/test-support.ts';
+import { internetChecksum } from '../../src/util/checksum.ts';
+import { toHex } from '../../src/util/hex.ts';
+import { DhGroup, EncrId, IntegId, PrfId } from '../../src/wire/ike/constants.ts';
+import { payloadType } from '../../src/wire/ike/payload.ts';
+import { findField, tsharkDecode } from './tshark.ts';
 
 export const CBC_PROPOSALS: IkeProposalConfig[] = [
   {
