@@ -3,7 +3,8 @@
  * at scrape time: requests sent, retransmissions, failovers to another server, timeouts, answers dropped by reason
  * (bad-message-authenticator, unexpected, malformed, ...) and, where the transport has one, each peer's state.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { scrapedCounter } from './scraped-metrics.ts';
 
 export interface AaaClientCounts {
   readonly requests: number;
@@ -19,58 +20,39 @@ export interface AaaClientMetricsSource {
   readonly peers: () => readonly { readonly peer: string; readonly up: boolean }[];
 }
 
-function scraped(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: string[],
-  read: () => readonly [Record<string, string>, number][],
-): void {
-  new Counter({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(this: Counter) {
-      this.reset();
-      for (const [labels, value] of read()) if (value > 0) this.inc(labels, value);
-    },
-  });
-}
-
 export function registerAaaClientMetrics(registry: Registry, backend: string, source: AaaClientMetricsSource): void {
   const one = (key: keyof Omit<AaaClientCounts, 'drops'>) => (): [Record<string, string>, number][] => [
     [{ backend }, source.counts()[key]],
   ];
-  scraped(
+  scrapedCounter(
     registry,
     'dsmip_aaa_client_requests_total',
     'Requests sent to the AAA (Access-Request / DER), first tries.',
     ['backend'],
     one('requests'),
   );
-  scraped(
+  scrapedCounter(
     registry,
     'dsmip_aaa_client_retransmissions_total',
     'Requests sent again after no answer.',
     ['backend'],
     one('retransmissions'),
   );
-  scraped(
+  scrapedCounter(
     registry,
     'dsmip_aaa_client_failovers_total',
     'Requests moved to the next server after the current one did not answer or went down.',
     ['backend'],
     one('failovers'),
   );
-  scraped(
+  scrapedCounter(
     registry,
     'dsmip_aaa_client_timeouts_total',
     'Rounds that got no answer from any server in time.',
     ['backend'],
     one('timeouts'),
   );
-  scraped(
+  scrapedCounter(
     registry,
     'dsmip_aaa_client_drops_total',
     'Answers from the AAA dropped unread, by reason (e.g. bad-message-authenticator, unexpected, malformed).',

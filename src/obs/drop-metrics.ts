@@ -3,7 +3,8 @@
  * reader (src/node/net/ipv6-packet-reader.ts) and the data Child SAs (src/node/tun/ha-data-sas.ts). Copied at scrape
  * time (no prom-client call on the packet path); each typed drop reason is a `reason` label.
  */
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { scrapedCounter } from './scraped-metrics.ts';
 
 /** What the IPv6 reader counts: packets the filter passed, and drops by reason. */
 export interface Ipv6ReaderCounts {
@@ -26,40 +27,25 @@ export interface DropMetricSources {
   readonly dataSas: () => DataSaCounts;
 }
 
-function scraped<L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly L[],
-  read: () => readonly [Partial<Record<L, string>>, number][],
-): void {
-  new Counter<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(this: Counter<L>) {
-      this.reset();
-      for (const [labels, value] of read()) if (value > 0) this.inc(labels, value);
-    },
-  });
-}
-
 const byReason = (drops: Readonly<Record<string, number>> | undefined): [{ reason: string }, number][] =>
   Object.entries(drops ?? {}).map(([reason, n]) => [{ reason }, n]);
 
 export function registerDropMetrics(registry: Registry, s: DropMetricSources): void {
-  scraped(registry, 'dsmip_ipv6_reader_packets_total', 'IPv6 packets the AF_PACKET reader passed on.', [], () => [
-    [{}, s.ipv6Reader()?.packets ?? 0],
-  ]);
-  scraped(
+  scrapedCounter(
+    registry,
+    'dsmip_ipv6_reader_packets_total',
+    'IPv6 packets the AF_PACKET reader passed on.',
+    [],
+    () => [[{}, s.ipv6Reader()?.packets ?? 0]],
+  );
+  scrapedCounter(
     registry,
     'dsmip_ipv6_reader_drops_total',
     'IPv6 packets the AF_PACKET reader dropped, by reason (fragment, truncated, unclaimed, read-error).',
     ['reason'],
     () => byReason(s.ipv6Reader()?.drops),
   );
-  scraped(
+  scrapedCounter(
     registry,
     'dsmip_data_sa_events_total',
     'Data Child SAs (RFC 5555 §5.2.2) installed, removed, or refused by the SAD.',
@@ -73,10 +59,14 @@ export function registerDropMetrics(registry: Registry, s: DropMetricSources): v
       ];
     },
   );
-  scraped(registry, 'dsmip_data_sa_opened_total', 'Inner packets that passed every data SA inbound check.', [], () => [
-    [{}, s.dataSas().opened],
-  ]);
-  scraped(registry, 'dsmip_data_sa_drops_total', 'Packets dropped on the data SAs, by reason.', ['reason'], () =>
+  scrapedCounter(
+    registry,
+    'dsmip_data_sa_opened_total',
+    'Inner packets that passed every data SA inbound check.',
+    [],
+    () => [[{}, s.dataSas().opened]],
+  );
+  scrapedCounter(registry, 'dsmip_data_sa_drops_total', 'Packets dropped on the data SAs, by reason.', ['reason'], () =>
     byReason(s.dataSas().drops),
   );
 }

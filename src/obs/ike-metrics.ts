@@ -4,7 +4,8 @@
  * as plain numbers are copied at scrape time (no prom-client call on the hot path); attach results are counted by
  * the node as events arrive. Registered in the HA's own registry (src/obs/metrics.ts).
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
 
 /** The engine's counters this file reads (src/ike/events.ts IkeCounters, structurally). */
 export interface IkeDropCounts {
@@ -51,67 +52,42 @@ const DROP_REASONS: readonly [string, keyof IkeDropCounts][] = [
   ['invalid-cookie', 'invalidCookies'],
 ];
 
-function scraped<L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly L[],
-  read: () => readonly [Partial<Record<L, string>>, number][],
-): Counter<L> {
-  return new Counter<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(this: Counter<L>) {
-      this.reset();
-      for (const [labels, value] of read()) if (value > 0) this.inc(labels, value);
-    },
-  });
-}
-
-function readGauge(registry: Registry, name: string, help: string, read: () => number): Gauge {
-  return new Gauge({
-    name,
-    help,
-    registers: [registry],
-    collect(this: Gauge) {
-      this.set(read());
-    },
-  });
-}
-
 export class IkeMetrics {
   readonly attachResults: Counter<'result'>;
 
   constructor(registry: Registry, source: IkeMetricsSource) {
-    scraped(registry, 'dsmip_ike_drops_total', 'IKE messages dropped, by reason.', ['reason'], () => {
+    scrapedCounter(registry, 'dsmip_ike_drops_total', 'IKE messages dropped, by reason.', ['reason'], () => {
       const c = source.counters();
       return c ? DROP_REASONS.map(([reason, key]) => [{ reason }, c[key]]) : [];
     });
-    scraped(
+    scrapedCounter(
       registry,
       'dsmip_ike_cookies_sent_total',
       'IKE_SA_INIT answered with N(COOKIE) (RFC 7296 §2.6).',
       [],
       () => [[{}, source.counters()?.cookiesSent ?? 0]],
     );
-    scraped(
+    scrapedCounter(
       registry,
       'dsmip_ike_rejected_by_limit_total',
       'IKE requests refused by a limit of ha.limits, by limit.',
       ['limit'],
       () => Object.entries(source.limits()).map(([limit, n]) => [{ limit }, n]),
     );
-    scraped(
+    scrapedCounter(
       registry,
       'dsmip_attach_attempts_total',
       'Attach attempts: IKE_SA_INITs that made a half-open IKE SA, authenticated later or not.',
       [],
       () => [[{}, source.attempts()]],
     );
-    readGauge(registry, 'dsmip_ike_half_open_sas', 'IKE SAs not authenticated yet (RFC 7296 §2.6).', source.halfOpen);
-    readGauge(
+    scrapedGauge(
+      registry,
+      'dsmip_ike_half_open_sas',
+      'IKE SAs not authenticated yet (RFC 7296 §2.6).',
+      source.halfOpen,
+    );
+    scrapedGauge(
       registry,
       'dsmip_ike_half_open_max_per_source',
       'The most half-open IKE SAs one source address holds.',

@@ -4,8 +4,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, type Gauge, Registry } from 'prom-client';
 import { toHex } from '../util/hex.ts';
+import { scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
 
 export type AttachResult = 'success' | 'auth-failed' | 'no-proposal' | 'timeout' | 'rejected' | 'error';
 export type DhcpFamily = 'ipv6' | 'ipv4';
@@ -33,44 +34,6 @@ export interface DataPlaneCounts {
   readonly drops: Readonly<Record<string, number>>;
 }
 
-/**
- * A counter whose value is a plain number the hot path keeps (no prom-client call per packet), copied at scrape time.
- * `read` gives each label set's running total.
- */
-function scrapedCounter<L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly L[],
-  read: () => readonly [Partial<Record<L, string>>, number][],
-): Counter<L> {
-  return new Counter<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(this: Counter<L>) {
-      this.reset();
-      for (const [labels, value] of read()) if (value > 0) this.inc(labels, value);
-    },
-  });
-}
-
-function gauge(registry: Registry, name: string, help: string, read: (() => number) | undefined): Gauge {
-  return new Gauge({
-    name,
-    help,
-    registers: [registry],
-    ...(read
-      ? {
-          collect(this: Gauge) {
-            this.set(read());
-          },
-        }
-      : {}),
-  });
-}
-
 export class HaMetrics {
   readonly registry = new Registry();
   readonly bindings: Gauge;
@@ -90,9 +53,14 @@ export class HaMetrics {
   constructor(o: HaMetricsOptions = {}) {
     const r = this.registry;
     const s = o.sources ?? {};
-    this.bindings = gauge(r, 'dsmip_bindings', 'Home registration binding cache entries (RFC 6275 §10.1).', s.bindings);
-    this.ikeSas = gauge(r, 'dsmip_ike_sas', 'Established IKE SAs.', s.ikeSas);
-    this.ipv4PoolFree = gauge(
+    this.bindings = scrapedGauge(
+      r,
+      'dsmip_bindings',
+      'Home registration binding cache entries (RFC 6275 §10.1).',
+      s.bindings,
+    );
+    this.ikeSas = scrapedGauge(r, 'dsmip_ike_sas', 'Established IKE SAs.', s.ikeSas);
+    this.ipv4PoolFree = scrapedGauge(
       r,
       'dsmip_ipv4_pool_free',
       'Free addresses in the IPv4 home address pool.',

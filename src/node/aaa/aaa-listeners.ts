@@ -1,11 +1,6 @@
-/**
- * The RADIUS (RFC 3579) and Diameter EAP (RFC 4072, S6b TS 29.273 §9) front ends of `dsmip aaa`: `aaa.radius`
- * and `aaa.diameter` mapped to src/node/aaa/radius-server.ts and diameter-server.ts over the AAA's EAP methods,
- * their counters exported as Prometheus metrics.
- */
-import { Counter, type Registry } from 'prom-client';
 import type { AaaConfig } from '../../config/load.ts';
 import type { IpPrefixValue } from '../../config/scalars.ts';
+import { scrapedCounter } from '../../obs/scraped-metrics.ts';
 import { Ipv4Address, Ipv6Address } from '../../util/ip-address.ts';
 import type { AaaListener, AaaListenerDeps } from './aaa-server.ts';
 import { DiameterServer } from './diameter-server.ts';
@@ -27,15 +22,15 @@ export async function startRadiusListener(
       if (e.kind === 'dropped') deps.log.warn({ client: e.client, why: e.why }, 'RADIUS request dropped');
     },
   });
-  scraped(deps.registry, 'dsmip_aaa_radius_requests_total', 'Access-Requests answered or dropped.', [], () => [
+  scrapedCounter(deps.registry, 'dsmip_aaa_radius_requests_total', 'Access-Requests answered or dropped.', [], () => [
     [{}, server.counters.requests],
   ]);
-  scraped(deps.registry, 'dsmip_aaa_radius_answers_total', 'RADIUS answers sent, by code.', ['code'], () => [
+  scrapedCounter(deps.registry, 'dsmip_aaa_radius_answers_total', 'RADIUS answers sent, by code.', ['code'], () => [
     [{ code: 'challenge' }, server.counters.challenges],
     [{ code: 'accept' }, server.counters.accepts],
     [{ code: 'reject' }, server.counters.rejects],
   ]);
-  scraped(deps.registry, 'dsmip_aaa_radius_drops_total', 'Access-Requests dropped, by reason.', ['reason'], () =>
+  scrapedCounter(deps.registry, 'dsmip_aaa_radius_drops_total', 'Access-Requests dropped, by reason.', ['reason'], () =>
     Object.entries(server.counters.drops).map(([reason, n]) => [{ reason }, n]),
   );
   return { description: `udp ${server.address}:${server.port}`, close: () => server.close() };
@@ -58,7 +53,7 @@ export async function startDiameterListener(
     else if (e.kind === 'auth-failed') deps.log.info({ sessionId: e.sessionId, reason: e.reason }, 'DER rejected');
   });
   const port = await server.listen();
-  scraped(
+  scrapedCounter(
     deps.registry,
     'dsmip_aaa_diameter_requests_total',
     'Diameter requests received, by command.',
@@ -68,36 +63,23 @@ export async function startDiameterListener(
       [{ command: 'str' }, server.counters.str],
     ],
   );
-  scraped(deps.registry, 'dsmip_aaa_diameter_answers_total', 'DEAs sent, by outcome.', ['outcome'], () =>
+  scrapedCounter(deps.registry, 'dsmip_aaa_diameter_answers_total', 'DEAs sent, by outcome.', ['outcome'], () =>
     Object.entries(server.counters.dea).map(([outcome, n]) => [{ outcome }, n]),
   );
-  scraped(deps.registry, 'dsmip_aaa_diameter_drops_total', 'Diameter messages refused, by reason.', ['reason'], () => [
-    [{ reason: 'malformed' }, server.counters.malformed],
-    [{ reason: 'duplicate' }, server.counters.duplicates],
-  ]);
+  scrapedCounter(
+    deps.registry,
+    'dsmip_aaa_diameter_drops_total',
+    'Diameter messages refused, by reason.',
+    ['reason'],
+    () => [
+      [{ reason: 'malformed' }, server.counters.malformed],
+      [{ reason: 'duplicate' }, server.counters.duplicates],
+    ],
+  );
   return {
     description: `tcp ${config.listen.address.toString()}:${port}`,
     close: () => server.close(),
   };
-}
-
-function scraped(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: string[],
-  read: () => readonly [Record<string, string>, number][],
-): void {
-  new Counter({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(this: Counter) {
-      this.reset();
-      for (const [labels, value] of read()) if (value > 0) this.inc(labels, value);
-    },
-  });
 }
 
 function inPrefix(address: string, p: IpPrefixValue): boolean {
