@@ -20,6 +20,8 @@ fail() {
   say "$*"
   exit 1
 }
+# shellcheck source=debian-source-index.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debian-source-index.sh"
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 missing_packages() {
   local p
@@ -70,40 +72,7 @@ WORK=$(mktemp -d "$CACHE/build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 
-# A private source index (the system's apt configuration is never touched): one deb-src line per Debian archive
-# the system installs from, as install-strongswan.sh does.
-CODENAME=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-{
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk -v cn="$CODENAME" '
-      function flush() {
-        if (types ~ /(^| )deb( |$)/ && enabled != "no")
-          for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++) if (s[j] ~ "^" cn)
-            printf "deb-src %s%s %s %s\n", (sb != "" ? "[signed-by=" sb "] " : ""), u[i], s[j], comps
-        types = ""; enabled = ""; sb = ""; comps = ""; nu = 0; ns = 0
-      }
-      /^[ \t]*$/ { flush(); next }
-      /^#/ { next }
-      tolower($1) == "types:" { $1 = ""; types = substr($0, 2) }
-      tolower($1) == "enabled:" { enabled = tolower($2) }
-      tolower($1) == "uris:" { for (k = 2; k <= NF; k++) u[++nu] = $k }
-      tolower($1) == "suites:" { for (k = 2; k <= NF; k++) s[++ns] = $k }
-      tolower($1) == "components:" { $1 = ""; comps = substr($0, 2) }
-      tolower($1) == "signed-by:" && $2 ~ /^\// { sb = $2 }
-      END { flush() }' "$f"
-  done
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] || continue
-    awk -v cn="$CODENAME" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-      if ($(i + 1) ~ "^" cn) { $1 = "deb-src"; print } }' "$f"
-  done
-} | sort -u >sources.list
-[ -s sources.list ] || fail "no Debian '$CODENAME' archive found in /etc/apt/sources.list{,.d} to fetch sources from"
-mkdir -p lists/partial apt-cache
-APT_PRIVATE=(-o Dir::Etc::SourceList="$WORK/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-  -o Dir::State::Lists="$WORK/lists" -o Dir::Cache="$WORK/apt-cache" -o APT::Sandbox::User=root)
-apt-get "${APT_PRIVATE[@]}" update -qq >&2 || say "some source indexes failed to download (continuing)"
+private_source_index # scripts/peers/debian-source-index.sh
 mapfile -t versions < <(apt-cache "${APT_PRIVATE[@]}" showsrc wpa 2>/dev/null |
   awk '/^Version:/ { print $2 }' | sed 's/^[0-9]*://' | sort -u | sort -rV)
 got=

@@ -26,6 +26,8 @@ fail() {
   say "$*"
   exit 1
 }
+# shellcheck source=debian-source-index.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debian-source-index.sh"
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
@@ -100,42 +102,7 @@ if [ ! -s "$OUT" ] || [ ! -s "$OUT_LT" ]; then
   trap 'rm -rf "$WORK"' EXIT
   cd "$WORK"
 
-  # A private source index, so the system's apt configuration is never touched: one deb-src line for every
-  # Debian archive the system installs from (the security archive carries the +deb12uN source versions).
-  CODENAME=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-  {
-    for f in /etc/apt/sources.list.d/*.sources; do
-      [ -f "$f" ] || continue
-      # deb822: one paragraph per source; emit "deb-src [signed-by=...] URI SUITE COMPONENTS" per URI x suite.
-      awk -v cn="$CODENAME" '
-        function flush() {
-          if (types ~ /(^| )deb( |$)/ && enabled != "no")
-            for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++) if (s[j] ~ "^" cn)
-              printf "deb-src %s%s %s %s\n", (sb != "" ? "[signed-by=" sb "] " : ""), u[i], s[j], comps
-          types = ""; enabled = ""; sb = ""; comps = ""; nu = 0; ns = 0
-        }
-        /^[ \t]*$/ { flush(); next }
-        /^#/ { next }
-        tolower($1) == "types:" { $1 = ""; types = substr($0, 2) }
-        tolower($1) == "enabled:" { enabled = tolower($2) }
-        tolower($1) == "uris:" { for (k = 2; k <= NF; k++) u[++nu] = $k }
-        tolower($1) == "suites:" { for (k = 2; k <= NF; k++) s[++ns] = $k }
-        tolower($1) == "components:" { $1 = ""; comps = substr($0, 2) }
-        tolower($1) == "signed-by:" && $2 ~ /^\// { sb = $2 }
-        END { flush() }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-      [ -f "$f" ] || continue
-      # one-line format: "deb [options] URI SUITE COMPONENTS..." -> the same line as deb-src
-      awk -v cn="$CODENAME" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-        if ($(i + 1) ~ "^" cn) { $1 = "deb-src"; print } }' "$f"
-    done
-  } | sort -u >sources.list
-  [ -s sources.list ] || fail "no Debian '$CODENAME' archive found in /etc/apt/sources.list{,.d} to fetch sources from"
-  mkdir -p lists/partial apt-cache
-  APT_PRIVATE=(-o Dir::Etc::SourceList="$WORK/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-    -o Dir::State::Lists="$WORK/lists" -o Dir::Cache="$WORK/apt-cache" -o APT::Sandbox::User=root)
-  apt-get "${APT_PRIVATE[@]}" update -qq >&2 || say "some source indexes failed to download (continuing)"
+  private_source_index # scripts/peers/debian-source-index.sh
 
   # The installed version first; a mirror sometimes drops it, and any Debian revision of the same upstream
   # release has the same plugin code and library ABI.
